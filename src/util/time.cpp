@@ -1,0 +1,122 @@
+#include "util/time.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <ctime>
+
+namespace sesame {
+namespace {
+
+std::tm to_utc_tm(TimePoint t) {
+    std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    return tm;
+}
+
+bool read_int(std::string_view s, size_t& pos, size_t digits, int& out) {
+    if (pos + digits > s.size()) return false;
+    auto r = std::from_chars(s.data() + pos, s.data() + pos + digits, out);
+    if (r.ec != std::errc() || r.ptr != s.data() + pos + digits) return false;
+    pos += digits;
+    return true;
+}
+
+bool expect(std::string_view s, size_t& pos, char c) {
+    if (pos >= s.size() || (std::toupper(static_cast<unsigned char>(s[pos])) != c)) return false;
+    ++pos;
+    return true;
+}
+
+}  // namespace
+
+std::string format_rfc3339(TimePoint t) {
+    std::tm tm = to_utc_tm(t);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string format_amz_date(TimePoint t) {
+    std::tm tm = to_utc_tm(t);
+    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string format_amz_day(TimePoint t) { return format_amz_date(t).substr(0, 8); }
+
+std::optional<TimePoint> parse_rfc3339(std::string_view s) {
+    size_t pos = 0;
+    int year, mon, day, hour, min, sec;
+    if (!read_int(s, pos, 4, year) || !expect(s, pos, '-') || !read_int(s, pos, 2, mon) || !expect(s, pos, '-') ||
+        !read_int(s, pos, 2, day) || !(expect(s, pos, 'T') || expect(s, pos, ' ')) || !read_int(s, pos, 2, hour) ||
+        !expect(s, pos, ':') || !read_int(s, pos, 2, min) || !expect(s, pos, ':') || !read_int(s, pos, 2, sec))
+        return std::nullopt;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+    }
+    int offset_minutes = 0;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        int sign = s[pos] == '-' ? -1 : 1;
+        ++pos;
+        int oh, om;
+        if (!read_int(s, pos, 2, oh) || !expect(s, pos, ':') || !read_int(s, pos, 2, om)) return std::nullopt;
+        offset_minutes = sign * (oh * 60 + om);
+    } else {
+        return std::nullopt;
+    }
+    if (pos != s.size()) return std::nullopt;
+    if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) return std::nullopt;
+    using namespace std::chrono;
+    auto ymd = year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(mon)},
+                              std::chrono::day{static_cast<unsigned>(day)}};
+    if (!ymd.ok()) return std::nullopt;
+    TimePoint t = sys_days{ymd} + hours{hour} + minutes{min} + seconds{sec};
+    return t - minutes{offset_minutes};
+}
+
+Result<std::chrono::seconds> parse_duration(std::string_view s) {
+    auto bad = [&] {
+        return fail(fmt::format("invalid duration \"{}\"", s), "use a form like 1h, 90m, 3600s or 1h30m");
+    };
+    if (s.empty()) return bad();
+    long long total = 0;
+    size_t pos = 0;
+    bool any_unit = false;
+    while (pos < s.size()) {
+        long long n = 0;
+        auto r = std::from_chars(s.data() + pos, s.data() + s.size(), n);
+        if (r.ec != std::errc() || n < 0) return bad();
+        pos = static_cast<size_t>(r.ptr - s.data());
+        if (pos == s.size()) {
+            if (any_unit) return bad();  // "1h30" is ambiguous
+            total += n;
+            break;
+        }
+        switch (s[pos]) {
+            case 'h': total += n * 3600; break;
+            case 'm': total += n * 60; break;
+            case 's': total += n; break;
+            default: return bad();
+        }
+        any_unit = true;
+        ++pos;
+        if (total > 7LL * 24 * 3600 * 365) return bad();
+    }
+    return std::chrono::seconds(total);
+}
+
+std::string format_duration_short(std::chrono::seconds s) {
+    long long total = s.count();
+    if (total < 0) total = 0;
+    long long h = total / 3600, m = (total % 3600) / 60, sec = total % 60;
+    if (h > 0) return fmt::format("{}h{:02}m", h, m);
+    if (m > 0) return fmt::format("{}m", m);
+    return fmt::format("{}s", sec);
+}
+
+}  // namespace sesame
