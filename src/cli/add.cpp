@@ -1,0 +1,116 @@
+#include "cli/add.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "platform/files.hpp"
+#include "util/strings.hpp"
+
+namespace sesame {
+
+Result<void> check_access_key_id(const std::string& id) {
+    bool shape = id.size() >= 16 && id.size() <= 128 &&
+                 std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
+    if (!shape) {
+        return fail(fmt::format("\"{}\" does not look like an access key id", redact(id)),
+                    "an access key id is 20 upper-case letters and digits, starting with AKIA");
+    }
+    if (id.starts_with("ASIA")) {
+        return fail("ASIA… keys are temporary credentials and cannot be stored",
+                    "create a long-term access key for your IAM user and add that");
+    }
+    return {};
+}
+
+std::optional<std::string> with_profile_section(const std::string& text, const std::string& profile,
+                                                const AwsConfig& config) {
+    if (config.profile(profile)) return std::nullopt;
+    std::string out = text;
+    if (!out.empty() && out.back() != '\n') out.push_back('\n');
+    if (!out.empty()) out.push_back('\n');
+    out += profile == "default" ? "[default]\n" : fmt::format("[profile {}]\n", profile);
+    return out;
+}
+
+namespace {
+
+Result<void> check_profile_name(const std::string& name) {
+    bool bad = name.empty() || std::any_of(name.begin(), name.end(), [](unsigned char c) {
+                   return c == '[' || c == ']' || c == '\n' || c == '\r' || std::iscntrl(c);
+               });
+    if (bad || trim(name) != name) {
+        return fail(fmt::format("\"{}\" is not a usable profile name", name),
+                    "use letters, digits, '-', '_', '.' or '@' (no brackets, no surrounding spaces)");
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<int> run_add(const AddOptions& options, Context& ctx) {
+    SESAME_TRY(check_profile_name(options.profile));
+    auto config = ctx.config();
+    if (!config) return std::unexpected(config.error());
+    const std::string& config_path = (*config)->paths().config;
+
+    std::string key_id;
+    Secret secret;
+    if (options.from_env) {
+        if (ctx.env().get("AWS_SESSION_TOKEN")) {
+            return fail("AWS_SESSION_TOKEN is set: those are temporary credentials and cannot be stored",
+                        "unset AWS_SESSION_TOKEN and export a long-term key");
+        }
+        auto id = ctx.env().get("AWS_ACCESS_KEY_ID");
+        auto sec = ctx.env().get("AWS_SECRET_ACCESS_KEY");
+        if (!id || !sec) {
+            return fail("--env needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
+        }
+        key_id = *id;
+        secret = Secret(std::move(*sec));
+    } else {
+        auto id = ctx.prompt().ask("Enter Access Key ID: ");
+        if (!id) return fail("no terminal to ask for the access key on", "use --env with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+        key_id = std::string(trim(*id));
+        SESAME_TRY(check_access_key_id(key_id));
+        auto sec = ctx.prompt().ask_secret("Enter Secret Access Key: ");
+        if (!sec) return std::unexpected(sec.error());
+        secret = Secret(std::string(trim(sec->reveal())));
+    }
+    SESAME_TRY(check_access_key_id(key_id));
+    if (secret.empty() || secret.reveal().find_first_of(" \t\r\n") != std::string::npos) {
+        return fail("the secret access key is empty or contains spaces", "paste the 40-character secret exactly");
+    }
+
+    // Work out the config change first, so a config we cannot write stops us before the vault changes.
+    auto current = read_file_if_exists(config_path);
+    if (!current) return std::unexpected(current.error());
+    auto new_config = with_profile_section(current->value_or(""), options.profile, **config);
+
+    bool replaced = false;
+    SESAME_TRY(ctx.vault().update([&](VaultData& data) -> Result<void> {
+        replaced = data.keys.count(options.profile) > 0;
+        data.keys[options.profile] = StoredKey{key_id, secret, ctx.clock().now()};
+        // Sessions made from the previous key of this profile must not outlive it.
+        std::erase_if(data.sessions, [&](const auto& kv) { return kv.second.profile == options.profile; });
+        return {};
+    }));
+    ctx.out(fmt::format("{} credentials of profile \"{}\" in the vault ({})\n", replaced ? "Replaced" : "Added",
+                        options.profile, redact(key_id)));
+
+    if (new_config) {
+        auto dir = config_path.substr(0, config_path.find_last_of('/'));
+        if (!dir.empty() && dir != config_path) SESAME_TRY(ensure_private_dir(dir));
+        auto written = write_file_atomic(config_path, *new_config, 0600);
+        if (!written) {
+            return fail(fmt::format("keys stored, but {} could not be updated: {}", config_path, written.error().message),
+                        fmt::format("add a [profile {}] section to it by hand", options.profile));
+        }
+        ctx.out(fmt::format("Added [{}] to {}\n",
+                            options.profile == "default" ? "default" : "profile " + options.profile, config_path));
+    }
+    return 0;
+}
+
+}  // namespace sesame

@@ -1,0 +1,156 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "cli/add.hpp"
+#include "cli/exec.hpp"
+#include "cli/export.hpp"
+#include "cli/list.hpp"
+#include "cli/remove.hpp"
+#include "util/strings.hpp"
+
+namespace sesame {
+
+const std::vector<CommandInfo>& commands() {
+    static const std::vector<CommandInfo> table{
+        {"add", "Store a profile's long-term access key in the encrypted vault"},
+        {"list", "List profiles, stored keys, MFA serials and cached sessions"},
+        {"exec", "Run a command with temporary credentials for a profile"},
+        {"export", "Print temporary credentials (env, export-env, json, ini, fish, powershell)"},
+        {"remove", "Delete a profile's stored keys and sessions"},
+        {"clear", "Delete cached sessions (all, or one profile's)"},
+    };
+    return table;
+}
+
+bool wants_debug(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+        if (a == "--") return false;
+        if (a == "--debug") return true;
+    }
+    return false;
+}
+
+namespace {
+
+void add_credential_flags(CLI::App* cmd, CredentialRequest& r) {
+    cmd->add_option("profile", r.profile, "Profile from ~/.aws/config (default: $AWS_PROFILE, then \"default\")");
+    cmd->add_option("-d,--duration", r.duration, "Session length, e.g. 1h, 90m, 3600s");
+    cmd->add_flag("-n,--no-session", r.no_session, "Use the stored keys directly, without GetSessionToken");
+    cmd->add_option("--region", r.region, "Region for STS and for the command (sets AWS_REGION)");
+    cmd->add_option("-t,--mfa-token", r.mfa_token, "MFA code, instead of being asked on the terminal");
+}
+
+int report(const Error& e, const Context::Writer& err) {
+    err(fmt::format("sesame: {}\n", e.message));
+    if (!e.hint.empty()) err(fmt::format("hint: {}\n", e.hint));
+    return e.exit_code == 0 ? 1 : e.exit_code;
+}
+
+}  // namespace
+
+int run_app(const std::vector<std::string>& all_args, Context& ctx, const Context::Writer& err) {
+    // Everything after the first "--" is the command for exec, untouched by option parsing.
+    std::vector<std::string> args, command;
+    auto dash = std::find(all_args.begin(), all_args.end(), "--");
+    args.assign(all_args.begin(), dash);
+    if (dash != all_args.end()) command.assign(dash + 1, all_args.end());
+
+    CLI::App app{"sesame: run commands with temporary AWS credentials from an encrypted vault", "sesame"};
+    app.set_version_flag("--version", SESAME_VERSION);
+    bool debug = false;
+    app.add_flag("--debug", debug, "Print diagnostics to stderr (never secrets)");
+    app.require_subcommand(0, 1);
+    app.footer(
+        "Examples:\n"
+        "  sesame add dev                          store a key (asks for it)\n"
+        "  sesame exec admin -- aws sts get-caller-identity\n"
+        "  eval \"$(sesame export admin --format export-env)\"\n"
+        "  credential_process = sesame export admin --format json\n"
+        "Run 'sesame COMMAND --help' for a command's options.");
+
+    std::map<std::string, CLI::App*> subs;
+    for (const auto& c : commands()) subs[c.name] = app.add_subcommand(c.name, c.summary);
+
+    AddOptions add;
+    subs["add"]->add_option("profile", add.profile, "Profile name")->required();
+    subs["add"]->add_flag("--env", add.from_env, "Read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment");
+
+    ListOptions list;
+    subs["list"]->add_flag("--json", list.json, "Machine-readable output");
+
+    ExecOptions exec;
+    add_credential_flags(subs["exec"], exec.credentials);
+    subs["exec"]->add_option("command", exec.command, "Command and arguments (after --; default $SHELL)");
+    subs["exec"]->footer("Example: sesame exec admin -- aws s3 ls");
+
+    ExportOptions exp;
+    add_credential_flags(subs["export"], exp.credentials);
+    subs["export"]->add_option("--format", exp.format, "env, export-env, json, ini, fish or powershell")
+        ->capture_default_str();
+    subs["export"]->footer("Example: eval \"$(sesame export admin --format export-env)\"");
+
+    RemoveOptions remove;
+    subs["remove"]->add_option("profile", remove.profile, "Profile name")->required();
+    subs["remove"]->add_flag("-f,--force", remove.force, "Do not ask for confirmation");
+    subs["remove"]->add_flag("--sessions-only", remove.sessions_only, "Keep the keys; delete only cached sessions");
+
+    ClearOptions clear;
+    subs["clear"]->add_option("profile", clear.profile, "Only this profile's sessions");
+
+    // An unknown command gets a suggestion, as ninja does, instead of CLI11's generic message.
+    auto first = std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
+    if (first != args.end() && !subs.count(*first)) {
+        std::vector<std::string> names;
+        for (const auto& c : commands()) names.emplace_back(c.name);
+        std::string guess = closest_match(*first, names);
+        return report(Error{fmt::format("unknown command \"{}\"", *first),
+                            guess.empty() ? "run 'sesame --help' for the list of commands"
+                                          : fmt::format("did you mean \"{}\"?", guess), 2},
+                      err);
+    }
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        auto selected = app.get_subcommands();
+        ctx.out(selected.empty() ? app.help() : selected.front()->help());
+        return 0;
+    } catch (const CLI::CallForAllHelp& e) {
+        ctx.out(app.help("", CLI::AppFormatMode::All));
+        return 0;
+    } catch (const CLI::CallForVersion& e) {
+        ctx.out(fmt::format("sesame {}\n", SESAME_VERSION));
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        return report(Error{e.what(), "run 'sesame --help' for usage", 2}, err);
+    }
+
+    Result<int> result = 0;
+    if (subs["add"]->parsed()) {
+        result = run_add(add, ctx);
+    } else if (subs["list"]->parsed()) {
+        result = run_list(list, ctx);
+    } else if (subs["exec"]->parsed()) {
+        exec.command.insert(exec.command.end(), command.begin(), command.end());
+        result = run_exec(exec, ctx);
+    } else if (subs["export"]->parsed()) {
+        if (!command.empty()) return report(Error{"export takes no command after --", "", 2}, err);
+        result = run_export(exp, ctx);
+    } else if (subs["remove"]->parsed()) {
+        result = run_remove(remove, ctx);
+    } else if (subs["clear"]->parsed()) {
+        result = run_clear(clear, ctx);
+    } else {
+        ctx.out(app.help());
+        return 0;
+    }
+    if (!result) return report(result.error(), err);
+    return *result;
+}
+
+}  // namespace sesame

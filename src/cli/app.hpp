@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+
+namespace sesame {
+
+/// One row of the command table: the name users type and the one-line summary `--help` shows.
+struct CommandInfo {
+    const char* name;
+    const char* summary;
+};
+
+const std::vector<CommandInfo>& commands();
+
+/// Parses the arguments (without argv[0]) and runs the command. Returns the exit code; prints
+/// errors as "sesame: <message>" and "hint: <next step>" on stderr via `err`.
+int run_app(const std::vector<std::string>& args, Context& ctx, const Context::Writer& err);
+
+/// True when the arguments ask for --debug (checked before the Context is built).
+bool wants_debug(const std::vector<std::string>& args);
+
+}  // namespace sesame

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "aws/http.hpp"
+#include "config/aws_config.hpp"
+#include "platform/clock.hpp"
+#include "platform/env.hpp"
+#include "prompt/passphrase.hpp"
+#include "prompt/prompt.hpp"
+#include "util/log.hpp"
+#include "vault/file_vault.hpp"
+
+namespace sesame {
+
+/// Everything a command needs from the outside world, built by main (real parts) or a test
+/// (fakes). The config and the vault are opened on first use, so a command pays only for what
+/// it touches.
+class Context {
+public:
+    using HttpFactory = std::function<std::unique_ptr<HttpClient>()>;
+    using Writer = std::function<void(std::string_view)>;
+
+    Context(Env env, const Clock& clock, Prompt& prompt, Log log, Writer out, HttpFactory http);
+
+    const Env& env() const { return m_env; }
+    Env& env() { return m_env; }
+    const Clock& clock() const { return m_clock; }
+    Prompt& prompt() { return m_prompt; }
+    const Log& log() const { return m_log; }
+    const HttpFactory& http_factory() const { return m_http; }
+    /// Writes to stdout: command output only, never prompts or diagnostics.
+    void out(std::string_view text) const { m_out(text); }
+
+    Result<const AwsConfig*> config();
+    FileVault& vault();
+    /// Profile names with keys in the vault (opens it; empty when there is no vault yet).
+    Result<std::set<std::string>> stored_key_profiles();
+
+private:
+    Env m_env;
+    const Clock& m_clock;
+    Prompt& m_prompt;
+    Log m_log;
+    Writer m_out;
+    HttpFactory m_http;
+    std::optional<AwsConfig> m_config;
+    std::unique_ptr<PromptPassphrase> m_passphrase;
+    std::unique_ptr<FileVault> m_vault;
+    std::optional<std::set<std::string>> m_key_profiles;
+};
+
+/// $SESAME_FILE_DIR, else $XDG_DATA_HOME/sesame, else ~/.local/share/sesame.
+std::string vault_dir(const Env& env);
+
+}  // namespace sesame

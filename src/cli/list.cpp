@@ -1,0 +1,106 @@
+#include "cli/list.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "util/time.hpp"
+
+namespace sesame {
+namespace {
+
+struct Row {
+    std::string profile;
+    bool keys = false;
+    std::string key_id;
+    std::string mfa_serial;
+    std::vector<const StoredSession*> sessions;
+};
+
+std::string mfa_of(const AwsConfig& config, const std::string& profile) {
+    for (const IniSection* s : {config.profile(profile), config.profile("default")}) {
+        if (!s) continue;
+        if (const IniValue* v = s->find("mfa_serial")) return v->value;
+    }
+    return "";
+}
+
+}  // namespace
+
+Result<int> run_list(const ListOptions& options, Context& ctx) {
+    auto config = ctx.config();
+    if (!config) return std::unexpected(config.error());
+    VaultData data;
+    if (ctx.vault().exists()) {
+        auto loaded = ctx.vault().load();
+        if (!loaded) return std::unexpected(loaded.error());
+        data = std::move(*loaded);
+    }
+    TimePoint now = ctx.clock().now();
+
+    std::set<std::string> names;
+    for (auto& n : (*config)->profile_names()) names.insert(n);
+    for (auto& [n, k] : data.keys) names.insert(n);
+    for (auto& [key, s] : data.sessions) names.insert(s.profile);
+
+    std::vector<Row> rows;
+    for (const auto& name : names) {
+        Row row{name};
+        if (auto it = data.keys.find(name); it != data.keys.end()) {
+            row.keys = true;
+            row.key_id = it->second.access_key_id;
+        }
+        row.mfa_serial = mfa_of(**config, name);
+        for (auto& [key, s] : data.sessions)
+            if (s.profile == name && s.expiration > now) row.sessions.push_back(&s);
+        rows.push_back(std::move(row));
+    }
+
+    auto left = [&](const StoredSession& s) {
+        return std::chrono::duration_cast<std::chrono::seconds>(s.expiration - now);
+    };
+    if (options.json) {
+        nlohmann::ordered_json out = nlohmann::ordered_json::array();
+        for (const auto& r : rows) {
+            nlohmann::ordered_json j;
+            j["profile"] = r.profile;
+            j["stored_keys"] = r.keys;
+            if (r.keys) j["access_key_id"] = redact(r.key_id);
+            j["mfa_serial"] = r.mfa_serial.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.mfa_serial);
+            j["sessions"] = nlohmann::ordered_json::array();
+            for (const StoredSession* s : r.sessions) {
+                nlohmann::ordered_json sj;
+                sj["type"] = s->kind;
+                if (!s->role_arn.empty()) sj["role_arn"] = s->role_arn;
+                sj["expiration"] = format_rfc3339(s->expiration);
+                sj["seconds_left"] = left(*s).count();
+                j["sessions"].push_back(sj);
+            }
+            out.push_back(j);
+        }
+        ctx.out(out.dump(2) + "\n");
+        return 0;
+    }
+    if (rows.empty()) {
+        ctx.out("No profiles yet. Add one with: sesame add PROFILE\n");
+        return 0;
+    }
+    size_t w = 7;
+    for (const auto& r : rows) w = std::max(w, r.profile.size());
+    std::string text = fmt::format("{:<{}}  {:<11}  {:<40}  {}\n", "PROFILE", w, "KEYS", "MFA", "SESSIONS");
+    for (const auto& r : rows) {
+        std::string sessions;
+        for (const StoredSession* s : r.sessions) {
+            if (!sessions.empty()) sessions += ", ";
+            sessions += fmt::format("{} {}", s->kind, format_duration_short(left(*s)));
+        }
+        text += fmt::format("{:<{}}  {:<11}  {:<40}  {}\n", r.profile, w, r.keys ? redact(r.key_id) : "-", r.mfa_serial.empty() ? "-" : r.mfa_serial,
+                            sessions.empty() ? "-" : sessions);
+    }
+    ctx.out(text);
+    return 0;
+}
+
+}  // namespace sesame

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "cli/context.hpp"
+
+namespace sesame {
+
+struct ListOptions {
+    bool json = false;
+};
+
+/// `sesame list`: every profile known from the config, the credentials file and the vault, with
+/// whether keys are stored, its MFA serial, and its cached sessions with time left.
+Result<int> run_list(const ListOptions& options, Context& ctx);
+
+}  // namespace sesame

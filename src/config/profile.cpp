@@ -1,0 +1,342 @@
+#include "config/profile.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "util/strings.hpp"
+
+namespace sesame {
+
+namespace {
+
+/// Keys the AWS CLI, botocore or sesame read from a profile; anything else draws a warning.
+const std::vector<std::string> k_known_keys = {
+    "region",
+    "output",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+    "aws_account_id",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "mfa_serial",
+    "mfa_process",
+    "external_id",
+    "role_session_name",
+    "duration_seconds",
+    "credential_process",
+    "endpoint_url",
+    "services",
+    "sso_session",
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_registration_scopes",
+    "web_identity_token_file",
+    "web_identity_token_process",
+    "sts_regional_endpoints",
+    "include_profile",
+    "parent_profile",
+    "ca_bundle",
+    "s3",
+    "dynamodb",
+    "retry_mode",
+    "max_attempts",
+    "ignore_configured_endpoint_urls",
+    "account_id_endpoint_mode",
+    "api_versions",
+    "auth_scheme_preference",
+    "defaults_mode",
+    "disable_host_prefix_injection",
+    "disable_request_compression",
+    "ec2_metadata_service_endpoint",
+    "ec2_metadata_service_endpoint_mode",
+    "ec2_metadata_v1_disabled",
+    "endpoint_discovery_enabled",
+    "imds_use_ipv6",
+    "metadata_service_num_attempts",
+    "metadata_service_timeout",
+    "parameter_validation",
+    "request_checksum_calculation",
+    "request_min_compression_size_bytes",
+    "response_checksum_validation",
+    "s3_disable_express_session_auth",
+    "sdk_ua_app_id",
+    "sigv4a_signing_region_set",
+    "tcp_keepalive",
+    "use_dualstack_endpoint",
+    "use_fips_endpoint",
+};
+
+/// The string settings copied into ProfileConfig, keyed as they are written in the file.
+const std::pair<const char*, std::string ProfileConfig::*> k_string_fields[] = {
+    {"region", &ProfileConfig::region},
+    {"mfa_serial", &ProfileConfig::mfa_serial},
+    {"role_arn", &ProfileConfig::role_arn},
+    {"external_id", &ProfileConfig::external_id},
+    {"role_session_name", &ProfileConfig::role_session_name},
+    {"source_profile", &ProfileConfig::source_profile_name},
+    {"credential_process", &ProfileConfig::credential_process},
+    {"endpoint_url", &ProfileConfig::endpoint_url},
+    {"sts_regional_endpoints", &ProfileConfig::sts_regional_endpoints},
+    {"services", &ProfileConfig::services_name},
+};
+
+constexpr long k_min_duration = 900, k_max_duration = 43200;
+const std::string k_digits = "0123456789";
+const std::string k_lower = "abcdefghijklmnopqrstuvwxyz";
+const std::string k_upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// A setting's value and where it came from, so errors can point at the line that set it.
+struct Setting {
+    std::string value;
+    std::string where;    ///< "path:line" or the environment variable's name
+    std::string section;  ///< "[profile dev]", or "" for the environment
+};
+
+bool is_known_key(const std::string& key) {
+    return key.starts_with("cli_") || key.starts_with("sesame_") ||
+           std::find(k_known_keys.begin(), k_known_keys.end(), key) != k_known_keys.end();
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : std::string(sep)) + item;
+    return out;
+}
+
+/// arn:<partition>:iam::<12 digits>:role/<optional path/>name
+bool is_role_arn(std::string_view arn) {
+    auto parts = split(arn, ':');
+    if (parts.size() != 6 || parts[0] != "arn" || parts[1].empty() || parts[2] != "iam" || !parts[3].empty())
+        return false;
+    auto all_of = [](std::string_view s, std::string_view allowed) {
+        return std::all_of(s.begin(), s.end(),
+                           [&](char c) { return allowed.find(c) != std::string_view::npos; });
+    };
+    if (!all_of(parts[1], k_lower + k_digits + "-")) return false;
+    if (parts[4].size() != 12 || !all_of(parts[4], k_digits)) return false;
+    std::string_view role = parts[5];
+    if (!role.starts_with("role/") || role.size() == 5 || role.back() == '/') return false;
+    return all_of(role.substr(5), k_lower + k_upper + k_digits + "+=,.@_/-");
+}
+
+class Resolver {
+  public:
+    Resolver(const AwsConfig& cfg, const Env& env, const ResolveOptions& opts)
+        : m_cfg(cfg), m_env(env), m_opts(opts) {}
+
+    /// `chain` holds the profiles whose source_profile led here, target first.
+    Result<ProfileConfig> resolve(const std::string& name, std::vector<std::string>& chain) {
+        if (std::find(chain.begin(), chain.end(), name) != chain.end())
+            return fail(fmt::format("profile \"{}\": source_profile loop {} -> {}", chain.front(),
+                                    join(chain, " -> "), name),
+                        "one profile in the loop must hold its own keys instead of naming a source_profile");
+        if (!defined(name)) return undefined(name, chain);
+        ProfileConfig p;
+        p.name = name;
+        p.has_section = m_cfg.profile(name) != nullptr;
+        std::map<std::string, Setting> settings;
+        std::vector<std::string> visited;
+        SESAME_TRY(fill(p, settings, name, visited));
+        if (auto it = settings.find("source_profile"); it != settings.end() && it->second.value == name)
+            settings.erase(it);
+        apply_env(settings, chain.empty());
+        SESAME_TRY(apply(p, settings));
+        if (!p.source_profile_name.empty()) {
+            chain.push_back(name);
+            auto source = resolve(p.source_profile_name, chain);
+            chain.pop_back();
+            if (!source) return std::unexpected(std::move(source.error()));
+            for (auto& w : source->warnings) add_warning(p, w);
+            p.source = std::make_shared<const ProfileConfig>(std::move(*source));
+        }
+        return p;
+    }
+
+  private:
+    bool defined(const std::string& name) const {
+        return m_cfg.profile(name) || m_cfg.credentials(name) || has_keys(name);
+    }
+
+    std::string undefined_hint(const std::string& name) const {
+        auto names = m_cfg.profile_names();
+        if (auto guess = closest_match(name, names); !guess.empty())
+            return fmt::format("did you mean \"{}\"? To store keys for a new profile, run \"sesame add {}\"",
+                               guess, name);
+        if (names.empty())
+            return fmt::format("run \"sesame add {}\" to store its keys, or add a [profile {}] section to {}",
+                               name, name, m_cfg.paths().config);
+        if (names.size() > 10) {
+            names.resize(10);
+            names.push_back("...");
+        }
+        return fmt::format("known profiles: {}; or run \"sesame add {}\" to store its keys",
+                           join(names, ", "), name);
+    }
+
+    std::unexpected<Error> undefined(const std::string& name, const std::vector<std::string>& chain) const {
+        std::string what = fmt::format("profile \"{}\" is not defined in {}", name, m_cfg.paths().config);
+        if (!chain.empty())
+            what = fmt::format("profile \"{}\": source_profile \"{}\" is not defined in {}", chain.back(),
+                               name, m_cfg.paths().config);
+        return fail(std::move(what), undefined_hint(name));
+    }
+
+    /// aws-vault's populateFromConfigFile: own keys first, then include_profile (or the deprecated
+    /// parent_profile) or else [default] fill what is still unset. `visited` detects include loops.
+    Result<void> fill(ProfileConfig& p, std::map<std::string, Setting>& settings, const std::string& name,
+                      std::vector<std::string>& visited) {
+        if (std::find(visited.begin(), visited.end(), name) != visited.end())
+            return fail(fmt::format("profile \"{}\": include_profile loop {} -> {}", p.name,
+                                    join(visited, " -> "), name),
+                        "remove include_profile from one of these profiles");
+        visited.push_back(name);
+        const IniSection* section = m_cfg.profile(name);
+        if (!section) return name == "default" ? Result<void>() : fill(p, settings, "default", visited);
+        const std::string& path = m_cfg.paths().config;
+        std::string label = "[" + section->name + "]";
+        for (const auto& [key, value] : section->entries) {
+            if (!is_known_key(key)) warn_unknown(p, path, value.line, key, label);
+            if (!value.value.empty() && !settings.contains(key))
+                settings[key] = Setting{value.value, fmt::format("{}:{}", path, value.line), label};
+        }
+        const IniValue* include = section->find("include_profile");
+        const IniValue* parent = section->find("parent_profile");
+        if (parent && !parent->value.empty())
+            add_warning(p, fmt::format("{}:{}: parent_profile in {} is deprecated; use include_profile", path,
+                                       parent->line, label));
+        const IniValue* link = include && !include->value.empty() ? include
+                               : parent && !parent->value.empty() ? parent
+                                                                  : nullptr;
+        if (link) {
+            if (!m_cfg.profile(link->value))
+                return fail(
+                    fmt::format("profile \"{}\": {} \"{}\" is not defined in {}", name,
+                                link == include ? "include_profile" : "parent_profile", link->value, path),
+                    fmt::format("it is named on line {} of {}", link->line, path));
+            return fill(p, settings, link->value, visited);
+        }
+        if (name != "default" && m_cfg.profile("default")) return fill(p, settings, "default", visited);
+        return {};
+    }
+
+    void warn_unknown(ProfileConfig& p, const std::string& path, int line, const std::string& key,
+                      const std::string& label) {
+        std::string guess = closest_match(key, k_known_keys);
+        add_warning(p, guess.empty()
+                           ? fmt::format("{}:{}: unknown key \"{}\" in {} (ignored)", path, line, key, label)
+                           : fmt::format("{}:{}: unknown key \"{}\" in {} (did you mean \"{}\"?)", path, line,
+                                         key, label, guess));
+    }
+
+    static void add_warning(ProfileConfig& p, std::string w) {
+        if (std::find(p.warnings.begin(), p.warnings.end(), w) == p.warnings.end())
+            p.warnings.push_back(std::move(w));
+    }
+
+    void apply_env(std::map<std::string, Setting>& settings, bool is_target) const {
+        auto set_from = [&](const char* key, const char* var, bool override) {
+            auto value = m_env.get(var);
+            if (value && (override || !settings.contains(key))) settings[key] = Setting{*value, var, ""};
+        };
+        // The AWS CLI lets the environment win over the files; AWS_REGION is the SDKs' name for it.
+        set_from("region", m_env.get("AWS_REGION") ? "AWS_REGION" : "AWS_DEFAULT_REGION", true);
+        set_from("sts_regional_endpoints", "AWS_STS_REGIONAL_ENDPOINTS", true);
+        set_from("mfa_serial", "AWS_MFA_SERIAL", false);
+        if (is_target) {
+            set_from("role_arn", "AWS_ROLE_ARN", false);
+            set_from("role_session_name", "AWS_ROLE_SESSION_NAME", false);
+        }
+    }
+
+    static std::string at(const Setting& s) {
+        return s.section.empty() ? s.where : fmt::format("{}: {}", s.where, s.section);
+    }
+
+    Result<void> apply(ProfileConfig& p, const std::map<std::string, Setting>& settings) const {
+        for (const auto& [key, member] : k_string_fields)
+            if (auto it = settings.find(key); it != settings.end()) p.*member = it->second.value;
+        if (auto it = settings.find("duration_seconds"); it != settings.end()) {
+            const std::string& v = it->second.value;
+            bool digits = !v.empty() && v.size() < 10 && v.find_first_not_of(k_digits) == std::string::npos;
+            long seconds = digits ? std::stol(v) : 0;
+            if (!digits || seconds < k_min_duration || seconds > k_max_duration)
+                return fail(
+                    fmt::format("{}: duration_seconds \"{}\" must be a whole number of seconds from {} to {}",
+                                at(it->second), v, k_min_duration, k_max_duration),
+                    "AssumeRole accepts 900 (15 minutes) to 43200 (12 hours), up to the role's maximum");
+            p.duration_seconds = std::chrono::seconds(seconds);
+        }
+        if (auto it = settings.find("ignore_configured_endpoint_urls"); it != settings.end())
+            p.ignore_configured_endpoint_urls = to_lower(it->second.value) == "true";
+        if (auto it = settings.find("role_arn"); it != settings.end() && !is_role_arn(p.role_arn))
+            return fail(fmt::format("{}: role_arn \"{}\" is not an IAM role ARN", at(it->second), p.role_arn),
+                        "expected arn:aws:iam::123456789012:role/NAME");
+        if (auto it = settings.find("sts_regional_endpoints"); it != settings.end() &&
+                                                               p.sts_regional_endpoints != "regional" &&
+                                                               p.sts_regional_endpoints != "legacy")
+            return fail(fmt::format("{}: sts_regional_endpoints \"{}\" must be \"regional\" or \"legacy\"",
+                                    at(it->second), p.sts_regional_endpoints));
+        if (auto it = settings.find("services"); it != settings.end()) SESAME_TRY(check_services(it->second));
+        if (auto it = settings.find("role_arn"); it != settings.end() && p.source_profile_name.empty() &&
+                                                 p.credential_process.empty() && !has_keys(p.name)) {
+            bool unsupported = settings.contains("credential_source") ||
+                               settings.contains("web_identity_token_file") ||
+                               settings.contains("sso_session") || settings.contains("sso_start_url");
+            return fail(
+                fmt::format("{}: role_arn is set but there is no source_profile or credential_process, "
+                            "and sesame holds no keys for \"{}\"",
+                            at(it->second), p.name),
+                unsupported ? "sesame does not support credential_source, web identity or SSO; set "
+                              "source_profile to a profile whose keys sesame holds"
+                            : fmt::format("set source_profile to a profile whose keys sesame holds, or run "
+                                          "\"sesame add {}\"",
+                                          p.name));
+        }
+        return {};
+    }
+
+    /// botocore fails when `services` names a missing section, and expects each service entry in
+    /// it to be an indented block ("sts =" then "endpoint_url = ...").
+    Result<void> check_services(const Setting& s) const {
+        const IniSection* section = m_cfg.services(s.value);
+        if (!section)
+            return fail(
+                fmt::format("{}: services \"{}\" has no [services {}] section", at(s), s.value, s.value),
+                fmt::format("add a [services {}] section to {} or remove the setting", s.value,
+                            m_cfg.paths().config));
+        for (const char* service : {"sts", "iam", "organizations"})
+            if (const IniValue* v = section->find(service); v && !v->value.starts_with('\n'))
+                return fail(
+                    fmt::format("{}:{}: \"{}\" in [{}] must be an indented block of settings",
+                                m_cfg.paths().config, v->line, service, section->name),
+                    fmt::format(
+                        "write \"{} =\" and on the next line, indented, \"endpoint_url = https://...\"",
+                        service));
+        return {};
+    }
+
+    bool has_keys(const std::string& name) const {
+        return m_opts.has_stored_keys && m_opts.has_stored_keys(name);
+    }
+
+    const AwsConfig& m_cfg;
+    const Env& m_env;
+    const ResolveOptions& m_opts;
+};
+
+}  // namespace
+
+Result<ProfileConfig> resolve_profile(const AwsConfig& cfg, const Env& env, const std::string& name,
+                                      const ResolveOptions& opts) {
+    std::vector<std::string> chain;
+    return Resolver(cfg, env, opts).resolve(name, chain);
+}
+
+}  // namespace sesame

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/aws_config.hpp"
+#include "platform/env.hpp"
+#include "util/error.hpp"
+
+namespace sesame {
+
+/// One profile's settings after inheritance and environment overrides, with its source_profile
+/// chain resolved. Empty strings mean "not set".
+struct ProfileConfig {
+    std::string name;
+    std::string region, mfa_serial, role_arn, external_id, role_session_name, source_profile_name,
+        credential_process, endpoint_url, sts_regional_endpoints, services_name;
+    std::optional<std::chrono::seconds> duration_seconds;
+    bool ignore_configured_endpoint_urls = false;  ///< the file's setting; the env var is read later
+    bool has_section = false;                      ///< [profile name] / [default] exists in config
+    std::shared_ptr<const ProfileConfig> source;   ///< resolved source_profile, or null
+    std::vector<std::string> warnings;  ///< e.g. unknown keys with a did-you-mean; includes the chain's
+};
+
+struct ResolveOptions {
+    /// Whether the vault holds long-term keys for a profile; unset means it holds none.
+    std::function<bool(const std::string&)> has_stored_keys;
+};
+
+/// Resolves `name` as aws-vault does: the profile's own keys, then keys it does not set from its
+/// include_profile (recursively) or else from [default]; a source_profile naming the profile itself
+/// is dropped (it holds its own keys). Then the environment: AWS_REGION / AWS_DEFAULT_REGION and
+/// AWS_STS_REGIONAL_ENDPOINTS override the files; AWS_MFA_SERIAL, and for `name` only AWS_ROLE_ARN
+/// and AWS_ROLE_SESSION_NAME, fill what the files leave unset. source_profile chains are resolved
+/// the same way. Fails on an undefined profile, a loop, or an invalid setting (with file:line).
+Result<ProfileConfig> resolve_profile(const AwsConfig& cfg, const Env& env, const std::string& name,
+                                      const ResolveOptions& opts);
+
+}  // namespace sesame

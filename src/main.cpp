@@ -1,0 +1,49 @@
+// sesame: wires the real implementations together and hands over to the command table.
+
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "aws/curl_http.hpp"
+#include "cli/app.hpp"
+#include "prompt/terminal.hpp"
+
+namespace {
+
+void write_fd(int fd, std::string_view s) {
+    while (!s.empty()) {
+        ssize_t n = ::write(fd, s.data(), s.size());
+        if (n <= 0) return;
+        s.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (sodium_init() < 0) {
+        write_fd(STDERR_FILENO, "sesame: libsodium could not be initialised\n");
+        return 1;
+    }
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto out = [](std::string_view s) { write_fd(STDOUT_FILENO, s); };
+    auto err = [](std::string_view s) { write_fd(STDERR_FILENO, s); };
+
+    sesame::Env env = sesame::Env::from_process();
+    sesame::SystemClock clock;
+    sesame::TerminalPrompt prompt;
+    sesame::Log log([err](std::string_view s) { err(std::string(s) + "\n"); }, sesame::wants_debug(args));
+    sesame::HttpOptions http_options;
+    http_options.https_proxy = env.get("HTTPS_PROXY").value_or(env.get_or("https_proxy", ""));
+    http_options.http_proxy = env.get("HTTP_PROXY").value_or(env.get_or("http_proxy", ""));
+    http_options.no_proxy = env.get("NO_PROXY").value_or(env.get_or("no_proxy", ""));
+    http_options.ca_bundle = env.get_or("AWS_CA_BUNDLE", "");
+    auto http = [http_options] { return std::make_unique<sesame::CurlHttpClient>(http_options); };
+
+    sesame::Context ctx(std::move(env), clock, prompt, log, out, http);
+    return sesame::run_app(args, ctx, err);
+}

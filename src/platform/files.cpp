@@ -1,0 +1,232 @@
+#include "platform/files.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+namespace sesame {
+namespace {
+
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
+
+std::string parent_dir(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+std::string base_name(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// 16 hex characters from getrandom(2), for temporary file names that other writers cannot guess.
+std::string random_suffix() {
+    unsigned char bytes[8] = {};
+    size_t got = 0;
+    while (got < sizeof bytes) {
+        ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            break;  // O_EXCL still guarantees we never clobber a file; a clash just retries
+        }
+        got += static_cast<size_t>(n);
+    }
+    std::string out;
+    for (unsigned char b : bytes) out += fmt::format("{:02x}", b);
+    return out;
+}
+
+class Fd {
+  public:
+    explicit Fd(int fd) : m_fd(fd) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    int get() const { return m_fd; }
+    /// close(2) can report a delayed write error, so writers check it.
+    int close() {
+        int rc = ::close(m_fd);
+        m_fd = -1;
+        return rc;
+    }
+
+  private:
+    int m_fd;
+};
+
+Result<void> write_all(int fd, std::string_view data, const std::string& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail(fmt::format("cannot write {}: {}", path, errno_text(errno)));
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+    return {};
+}
+
+Result<void> write_and_sync(int fd, std::string_view data, mode_t mode, const std::string& tmp) {
+    // fchmod so the file gets exactly `mode` whatever the umask.
+    if (::fchmod(fd, mode) != 0) return fail(fmt::format("cannot chmod {}: {}", tmp, errno_text(errno)));
+    SESAME_TRY(write_all(fd, data, tmp));
+    if (::fsync(fd) != 0) return fail(fmt::format("cannot sync {}: {}", tmp, errno_text(errno)));
+    return {};
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path) {
+    auto content = read_file_if_exists(path);
+    if (!content) return std::unexpected(std::move(content.error()));
+    if (!*content) return fail(fmt::format("cannot read {}: {}", path, errno_text(ENOENT)));
+    return std::move(**content);
+}
+
+Result<std::optional<std::string>> read_file_if_exists(const std::string& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        if (errno == ENOENT) return std::optional<std::string>{};
+        return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
+    if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read {}: {}", path, errno_text(EISDIR)));
+    std::string out;
+    out.reserve(st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0);
+    char buf[16384];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    return std::optional<std::string>(std::move(out));
+}
+
+Result<std::optional<mode_t>> file_permissions(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT) return std::optional<mode_t>{};
+        return fail(fmt::format("cannot inspect {}: {}", path, errno_text(errno)));
+    }
+    return std::optional<mode_t>(st.st_mode & 07777);
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+    const std::string dir = parent_dir(path);
+    std::string tmp;
+    int raw_fd = -1;
+    for (int attempt = 0; attempt < 16 && raw_fd < 0; ++attempt) {
+        tmp = fmt::format("{}/.{}.tmp-{}", dir, base_name(path), random_suffix());
+        raw_fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
+        if (raw_fd < 0 && errno != EEXIST) break;
+    }
+    if (raw_fd < 0) return fail(fmt::format("cannot write {}: {}", path, errno_text(errno)));
+    Fd fd(raw_fd);
+
+    auto written = write_and_sync(fd.get(), data, mode, tmp);
+    if (written && fd.close() != 0)
+        written = fail(fmt::format("cannot write {}: {}", tmp, errno_text(errno)));
+    if (written && ::rename(tmp.c_str(), path.c_str()) != 0)
+        written = fail(fmt::format("cannot replace {}: {}", path, errno_text(errno)));
+    if (!written) {
+        ::unlink(tmp.c_str());
+        return written;
+    }
+
+    // Make the rename itself durable. Some file systems cannot fsync a directory (EINVAL); the
+    // new content is already in place then, so only real I/O errors are reported.
+    Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir_fd.get() >= 0 && ::fsync(dir_fd.get()) != 0 && errno != EINVAL)
+        return fail(fmt::format("wrote {} but cannot sync its directory: {}", path, errno_text(errno)));
+    return {};
+}
+
+Result<void> ensure_private_dir(const std::string& path) {
+    if (path.empty()) return fail("cannot create a directory with an empty name");
+    size_t pos = 0;
+    for (;;) {
+        pos = path.find('/', pos + 1);
+        const std::string prefix = path.substr(0, pos);
+        if (!prefix.empty() && prefix.back() != '/') {
+            if (::mkdir(prefix.c_str(), 0700) == 0) {
+                // mkdir's mode is filtered by the umask; make what we created exactly private.
+                if (::chmod(prefix.c_str(), 0700) != 0)
+                    return fail(fmt::format("cannot chmod {}: {}", prefix, errno_text(errno)));
+            } else if (errno != EEXIST) {
+                return fail(fmt::format("cannot create directory {}: {}", prefix, errno_text(errno)));
+            } else {
+                struct stat st {};
+                if (::stat(prefix.c_str(), &st) != 0)
+                    return fail(fmt::format("cannot inspect {}: {}", prefix, errno_text(errno)));
+                if (!S_ISDIR(st.st_mode))
+                    return fail(fmt::format("{} exists and is not a directory", prefix),
+                                "move it away or choose another directory");
+            }
+        }
+        if (pos == std::string::npos) return {};
+    }
+}
+
+Result<FileLock> FileLock::acquire(const std::string& path, std::chrono::milliseconds timeout) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(fmt::format("cannot open lock file {}: {}", path, errno_text(errno)));
+    FileLock lock(path, fd);  // closes fd on every early return
+
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return lock;
+        if (errno == EINTR) continue;
+        if (errno != EWOULDBLOCK) return fail(fmt::format("cannot lock {}: {}", path, errno_text(errno)));
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return fail(fmt::format("another sesame process holds {} (waited {} ms)", path, timeout.count()),
+                "wait for the other sesame command to finish, then try again");
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : m_path(std::move(other.m_path)), m_fd(other.m_fd) {
+    other.m_fd = -1;
+}
+
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+    if (this != &other) {
+        release();
+        m_path = std::move(other.m_path);
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+FileLock::~FileLock() {
+    release();
+}
+
+void FileLock::release() noexcept {
+    if (m_fd < 0) return;
+    // Unlock explicitly: a child forked while we held the lock shares the file description,
+    // and close alone would leave the lock held until that child exits too.
+    ::flock(m_fd, LOCK_UN);
+    ::close(m_fd);
+    m_fd = -1;
+}
+
+}  // namespace sesame

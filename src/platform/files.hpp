@@ -1,0 +1,58 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/error.hpp"
+
+namespace sesame {
+
+/// The whole file. Errors name the path and the OS reason.
+Result<std::string> read_file(const std::string& path);
+
+/// Like read_file, but a missing file is not an error: it reads as nullopt.
+Result<std::optional<std::string>> read_file_if_exists(const std::string& path);
+
+/// Permission bits (st_mode & 07777) of `path`, following symlinks; nullopt when it does not exist.
+Result<std::optional<mode_t>> file_permissions(const std::string& path);
+
+/// Replaces `path` with `data` so that readers (and a crash) see either the old or the new file,
+/// never a mix: writes a randomly named temporary file in the same directory (O_EXCL, exactly
+/// `mode` regardless of umask), fsyncs it, renames it over `path`, then fsyncs the directory.
+/// On any failure before the rename the temporary file is removed and the old file is untouched.
+Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode);
+
+/// mkdir -p, giving each directory it creates mode 0700. Fails if `path` (or a parent) exists
+/// and is not a directory. Existing directories keep their mode: callers check it if it matters.
+Result<void> ensure_private_dir(const std::string& path);
+
+/// An exclusive flock(2) on a lock file, so that one sesame process at a time reads-modifies-writes
+/// a file. The kernel releases it when the process dies, so a crash never leaves a stale lock.
+/// Each acquire opens its own file description, so it also excludes other threads of this process.
+class FileLock {
+  public:
+    /// Creates `path` (mode 0600) if needed and locks it, waiting up to `timeout` for another
+    /// holder; then fails with "another sesame process holds <path>".
+    static Result<FileLock> acquire(const std::string& path, std::chrono::milliseconds timeout);
+
+    FileLock(FileLock&& other) noexcept;
+    FileLock& operator=(FileLock&& other) noexcept;
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+    ~FileLock();
+
+    const std::string& path() const { return m_path; }
+
+  private:
+    FileLock(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+    void release() noexcept;
+
+    std::string m_path;
+    int m_fd = -1;
+};
+
+}  // namespace sesame

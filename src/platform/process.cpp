@@ -1,0 +1,83 @@
+#include "platform/process.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace sesame {
+namespace {
+
+std::vector<std::string> flatten(const std::map<std::string, std::string>& env) {
+    std::vector<std::string> out;
+    out.reserve(env.size());
+    for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+    return out;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    out.reserve(strings.size() + 1);
+    for (auto& s : strings) out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
+
+}  // namespace
+
+Error exec_replace(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    if (argv.empty()) return Error{"no command to run"};
+    std::vector<std::string> args = argv;
+    std::vector<std::string> vars = flatten(env);
+    auto argp = pointers(args);
+    auto envp = pointers(vars);
+    // execvpe searches the PATH of *this* process; point it at the child's PATH instead.
+    if (auto it = env.find("PATH"); it != env.end()) setenv("PATH", it->second.c_str(), 1);
+    ::execvpe(argp[0], argp.data(), envp.data());
+    int err = errno;
+    return Error{fmt::format("cannot run \"{}\": {}", argv[0], std::strerror(err)),
+                 err == ENOENT ? "check the command name and PATH" : "", err == ENOENT ? 127 : 126};
+}
+
+Result<CapturedOutput> run_shell_capture(const std::string& command, const std::map<std::string, std::string>& env) {
+    int pipefd[2];
+    if (::pipe2(pipefd, O_CLOEXEC) != 0) return fail(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    std::vector<std::string> vars = flatten(env);
+    auto envp = pointers(vars);
+    std::string sh = "/bin/sh", dash_c = "-c", cmd = command;
+    char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(pipefd[0]);
+        ::close(pipefd[1]);
+        return fail(fmt::format("cannot start a process: {}", std::strerror(errno)));
+    }
+    if (pid == 0) {
+        int devnull = ::open("/dev/null", O_RDONLY);
+        if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+        ::dup2(pipefd[1], STDOUT_FILENO);
+        ::execve("/bin/sh", argv, envp.data());
+        _exit(127);
+    }
+    ::close(pipefd[1]);
+    CapturedOutput result;
+    char buf[4096];
+    while (true) {
+        ssize_t n = ::read(pipefd[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        result.out.append(buf, static_cast<size_t>(n));
+    }
+    ::close(pipefd[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+}  // namespace sesame

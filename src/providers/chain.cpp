@@ -1,0 +1,103 @@
+#include "providers/chain.hpp"
+
+#include <fmt/format.h>
+
+#include "providers/assume_role_provider.hpp"
+#include "providers/cached_provider.hpp"
+#include "providers/process_provider.hpp"
+#include "providers/session_token_provider.hpp"
+#include "providers/vault_keys_provider.hpp"
+
+namespace sesame {
+namespace {
+
+struct Built {
+    ProviderPtr provider;
+    bool mfa_satisfied = false;  ///< the credentials already carry an MFA authentication
+};
+
+class ChainBuilder {
+public:
+    ChainBuilder(const ChainOptions& options, ChainDeps& deps) : m_options(options), m_deps(deps) {}
+
+    Result<Built> build(const ProfileConfig& p, bool is_target, bool feeds_role, const std::string& wanted_mfa) {
+        if (!p.role_arn.empty()) return build_role(p, is_target, wanted_mfa);
+        if (m_deps.has_stored_keys(p.name)) return build_keys(p, is_target, feeds_role, wanted_mfa);
+        if (!p.credential_process.empty()) return build_process(p);
+        if (p.source) return build(*p.source, false, feeds_role, wanted_mfa);
+        return fail(fmt::format("profile \"{}\" has no stored keys, role_arn, source_profile or credential_process",
+                                p.name),
+                    fmt::format("store its keys with: sesame add {}", p.name));
+    }
+
+private:
+    Result<Built> build_process(const ProfileConfig& p) {
+        return Built{std::make_unique<ProcessProvider>(p.name, p.credential_process, m_deps.process_env), false};
+    }
+
+    Result<Built> build_keys(const ProfileConfig& p, bool is_target, bool feeds_role, const std::string& wanted_mfa) {
+        ProviderPtr keys = std::make_unique<VaultKeysProvider>(m_deps.vault, p.name);
+        if (!m_options.use_session) return Built{std::move(keys), false};
+        std::string mfa = wanted_mfa.empty() ? p.mfa_serial : wanted_mfa;
+        std::chrono::seconds duration = feeds_role ? k_chained_session_duration : k_session_duration;
+        if (is_target && m_options.duration) duration = *m_options.duration;
+        auto session = std::make_unique<SessionTokenProvider>(std::move(keys), m_deps.sts.for_profile(p), m_deps.mfa,
+                                                              mfa, duration);
+        std::string key = fmt::format("GetSessionToken\n{}\n{}", p.name, mfa);
+        SessionMeta meta{p.name, "GetSessionToken", mfa, ""};
+        return Built{wrap(std::move(session), key, meta), !mfa.empty()};
+    }
+
+    Result<Built> build_role(const ProfileConfig& p, bool is_target, const std::string& wanted_mfa) {
+        // A role profile's own mfa_serial wins; one inherited from a role above is used otherwise.
+        std::string mfa = p.mfa_serial.empty() ? wanted_mfa : p.mfa_serial;
+        Result<Built> source = [&]() -> Result<Built> {
+            if (p.source && p.source->name != p.name) return build(*p.source, false, true, mfa);
+            if (m_deps.has_stored_keys(p.name)) return build_keys(p, false, true, mfa);
+            if (!p.credential_process.empty()) return build_process(p);
+            return fail(fmt::format("profile \"{}\" has role_arn but nothing to assume it with", p.name),
+                        fmt::format("set source_profile in its section, or store keys with: sesame add {}", p.name));
+        }();
+        if (!source) return source;
+
+        AssumeRoleInput in;
+        in.role_arn = p.role_arn;
+        in.external_id = p.external_id;
+        in.session_name = p.role_session_name.empty()
+                              ? fmt::format("sesame-{}", std::chrono::duration_cast<std::chrono::seconds>(
+                                                             m_deps.clock.now().time_since_epoch())
+                                                             .count())
+                              : p.role_session_name;
+        in.duration = p.duration_seconds.value_or(k_role_duration);
+        if (is_target && m_options.duration) in.duration = *m_options.duration;
+        bool mfa_here = !mfa.empty() && !source->mfa_satisfied;
+        if (mfa_here) in.mfa_serial = mfa;
+
+        auto role = std::make_unique<AssumeRoleProvider>(std::move(source->provider), m_deps.sts.for_profile(p),
+                                                         m_deps.mfa, std::move(in));
+        std::string key =
+            fmt::format("AssumeRole\n{}\n{}\n{}\n{}\n{}", p.name, p.role_arn, p.external_id, p.role_session_name, mfa);
+        SessionMeta meta{p.name, "AssumeRole", mfa, p.role_arn};
+        return Built{wrap(std::move(role), key, meta), source->mfa_satisfied || mfa_here};
+    }
+
+    ProviderPtr wrap(ProviderPtr inner, std::string key, SessionMeta meta) {
+        return std::make_unique<CachedProvider>(std::move(inner), std::move(key), std::move(meta), m_deps.vault,
+                                                m_deps.clock, m_options.min_ttl, m_deps.log);
+    }
+
+    const ChainOptions& m_options;
+    ChainDeps& m_deps;
+};
+
+}  // namespace
+
+Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options, ChainDeps& deps) {
+    ChainBuilder builder(options, deps);
+    auto built = builder.build(target, true, false, "");
+    if (!built) return std::unexpected(built.error());
+    deps.log.debug("credentials chain: " + built->provider->describe());
+    return std::move(built->provider);
+}
+
+}  // namespace sesame

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "config/aws_config.hpp"
+#include "config/profile.hpp"
+#include "providers/mfa.hpp"
+#include "providers/provider.hpp"
+#include "providers/sts_clients.hpp"
+#include "util/log.hpp"
+#include "vault/file_vault.hpp"
+
+namespace sesame {
+
+/// Choices from the command line that shape the chain.
+struct ChainOptions {
+    bool use_session = true;                      ///< false with --no-session
+    std::optional<std::chrono::seconds> duration;  ///< --duration, for the target profile's session
+    std::chrono::seconds min_ttl{300};            ///< SESAME_MIN_TTL: reuse a session while more remains
+};
+
+struct ChainDeps {
+    const Clock& clock;
+    FileVault& vault;
+    MfaCodes& mfa;
+    StsClients& sts;
+    const Log& log;
+    std::function<bool(const std::string&)> has_stored_keys;
+    std::map<std::string, std::string> process_env;  ///< environment for credential_process commands
+};
+
+/// GetSessionToken lasts 1 hour for direct use and 8 hours when it only feeds a role (as
+/// aws-vault), so one MFA code covers a day of role sessions.
+inline constexpr std::chrono::seconds k_session_duration{3600};
+inline constexpr std::chrono::seconds k_chained_session_duration{8 * 3600};
+inline constexpr std::chrono::seconds k_role_duration{3600};
+
+/// Builds the provider tree for a resolved profile, as aws-vault does:
+///  - a profile with role_arn assumes it from its source (source_profile, its own stored keys,
+///    or credential_process);
+///  - stored keys are turned into a cached GetSessionToken session (unless --no-session), which
+///    takes the MFA code, so the roles above it need none: MFA is asked once per chain;
+///  - every STS result is cached in the vault.
+Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options, ChainDeps& deps);
+
+}  // namespace sesame

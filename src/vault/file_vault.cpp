@@ -1,0 +1,192 @@
+#include "vault/file_vault.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+#include "platform/files.hpp"
+
+namespace sesame {
+namespace {
+
+constexpr std::string_view k_magic{"SESAME\x00\x01", 8};
+constexpr uint32_t k_format_version = 1;
+constexpr uint32_t k_kdf_argon2id13 = 1;
+constexpr size_t k_salt_offset = 32;
+constexpr size_t k_nonce_offset = k_salt_offset + k_kdf_salt_size;
+constexpr size_t k_header_size = k_nonce_offset + k_aead_nonce_size;
+static_assert(k_header_size == 72);
+
+void put_le(std::string& out, uint64_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
+uint64_t get_le(std::string_view in, size_t offset, int bytes) {
+    uint64_t value = 0;
+    for (int i = 0; i < bytes; ++i)
+        value |= uint64_t{static_cast<unsigned char>(in[offset + static_cast<size_t>(i)])} << (8 * i);
+    return value;
+}
+
+std::string encode_header(const KdfParams& kdf, std::string_view salt, std::string_view nonce) {
+    std::string out(k_magic);
+    put_le(out, k_format_version, 4);
+    put_le(out, k_kdf_argon2id13, 4);
+    put_le(out, kdf.opslimit, 8);
+    put_le(out, kdf.memlimit, 8);
+    out += salt;
+    out += nonce;
+    return out;
+}
+
+struct Header {
+    KdfParams kdf;
+    std::string_view salt;
+    std::string_view nonce;
+    std::string_view ad;          ///< the header bytes, authenticated with the ciphertext
+    std::string_view ciphertext;  ///< includes the tag
+};
+
+std::unexpected<Error> damaged(const std::string& path) {
+    return fail(fmt::format("{} is not a sesame vault or is damaged", path),
+                "restore it from a backup, or move it away and add your keys again");
+}
+
+/// Checks everything that can be checked without the key, so damage is told apart from a wrong
+/// passphrase whenever the header shows it.
+Result<Header> parse_header(std::string_view file, const std::string& path) {
+    if (file.size() < k_header_size + k_aead_tag_size || file.substr(0, k_magic.size()) != k_magic)
+        return damaged(path);
+    const uint64_t version = get_le(file, 8, 4);
+    if (version > k_format_version)
+        return fail(
+            fmt::format("{} was written by a newer sesame (vault format {}, this sesame reads up to {})",
+                        path, version, k_format_version),
+            "upgrade sesame to use this vault");
+    if (version != k_format_version || get_le(file, 12, 4) != k_kdf_argon2id13) return damaged(path);
+    Header h;
+    h.kdf = {get_le(file, 16, 8), get_le(file, 24, 8)};
+    if (!kdf_params_valid(h.kdf)) return damaged(path);
+    h.salt = file.substr(k_salt_offset, k_kdf_salt_size);
+    h.nonce = file.substr(k_nonce_offset, k_aead_nonce_size);
+    h.ad = file.substr(0, k_header_size);
+    h.ciphertext = file.substr(k_header_size);
+    return h;
+}
+
+}  // namespace
+
+FileVault::FileVault(std::string dir, PassphraseSource& passphrase, const Clock& clock,
+                     FileVaultOptions options)
+    : m_dir(std::move(dir)), m_passphrase(passphrase), m_clock(clock), m_options(options) {}
+
+std::string FileVault::path() const {
+    return m_dir + "/vault.sesame";
+}
+
+bool FileVault::exists() const {
+    auto perms = file_permissions(path());
+    return perms && perms->has_value();
+}
+
+Result<VaultData> FileVault::load() {
+    auto data = read_existing();
+    if (!data) return std::unexpected(std::move(data.error()));
+    if (!*data) return VaultData{};
+    (*data)->prune_expired(m_clock.now());
+    return std::move(**data);
+}
+
+Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& change) {
+    SESAME_TRY(ensure_private_dir(m_dir));
+    SESAME_TRY(check_permissions(m_dir, 0700));
+    auto lock = FileLock::acquire(path() + ".lock", m_options.lock_timeout);
+    if (!lock) return std::unexpected(std::move(lock.error()));
+
+    auto existing = read_existing();
+    if (!existing) return std::unexpected(std::move(existing.error()));
+    const bool creating = !existing->has_value();
+    VaultData data = creating ? VaultData{} : std::move(**existing);
+
+    SESAME_TRY(change(data));
+    data.prune_expired(m_clock.now());
+    if (creating) SESAME_TRY(create_key());
+    return write(data);
+}
+
+Result<void> FileVault::check_permissions(const std::string& path, mode_t allowed) const {
+    auto perms = file_permissions(path);
+    if (!perms) return std::unexpected(std::move(perms.error()));
+    if (!*perms || (**perms & 0777 & ~allowed) == 0) return {};
+    return fail(fmt::format("{} is accessible to other users (mode {:04o}); sesame refuses to use it", path,
+                            **perms & 07777),
+                fmt::format("run: chmod {:o} {}", allowed, path));
+}
+
+Result<std::optional<VaultData>> FileVault::read_existing() {
+    // Not exists(): a path that cannot be inspected must be an error, not an empty vault.
+    auto present = file_permissions(path());
+    if (!present) return std::unexpected(std::move(present.error()));
+    if (!*present) return std::optional<VaultData>{};
+    SESAME_TRY(check_permissions(m_dir, 0700));
+    SESAME_TRY(check_permissions(path(), 0600));
+    auto file = read_file_if_exists(path());
+    if (!file) return std::unexpected(std::move(file.error()));
+    if (!*file) return std::optional<VaultData>{};  // removed since the check above
+
+    auto header = parse_header(**file, path());
+    if (!header) return std::unexpected(std::move(header.error()));
+    auto asked = unlock(header->salt, header->kdf);
+    if (!asked) return std::unexpected(std::move(asked.error()));
+    auto plain = aead_open(*m_key, header->nonce, header->ciphertext, header->ad);
+    if (!plain) {
+        // A key that opened this vault before cannot be wrong: the file changed under it.
+        if (!*asked) return damaged(path());
+        m_key.reset();
+        return fail(fmt::format("wrong passphrase for the vault at {}", path()),
+                    "try again; if SESAME_FILE_PASSPHRASE is set, check its value");
+    }
+    auto data = deserialize(plain->reveal());
+    if (!data) return std::unexpected(std::move(data.error()).context(path()));
+    return std::optional<VaultData>(std::move(*data));
+}
+
+Result<bool> FileVault::unlock(std::string_view salt, const KdfParams& kdf) {
+    if (m_key && m_salt == salt && m_kdf == kdf) return false;
+    m_key.reset();
+    auto passphrase = m_passphrase.passphrase(false);
+    if (!passphrase) return std::unexpected(std::move(passphrase.error()));
+    auto key = derive_key(*passphrase, salt, kdf);
+    if (!key) return std::unexpected(std::move(key.error()));
+    m_key = std::move(*key);
+    m_salt = std::string(salt);
+    m_kdf = kdf;
+    return true;
+}
+
+Result<void> FileVault::create_key() {
+    m_key.reset();
+    auto passphrase = m_passphrase.passphrase(true);
+    if (!passphrase) return std::unexpected(std::move(passphrase.error()));
+    if (passphrase->empty())
+        return fail(fmt::format("refusing to create the vault at {} with an empty passphrase", path()),
+                    "choose a passphrase (or set SESAME_FILE_PASSPHRASE to one)");
+    if (!kdf_params_valid(m_options.kdf)) return fail("the vault key derivation parameters are out of range");
+    std::string salt = random_bytes(k_kdf_salt_size);
+    auto key = derive_key(*passphrase, salt, m_options.kdf);
+    if (!key) return std::unexpected(std::move(key.error()));
+    m_key = std::move(*key);
+    m_salt = std::move(salt);
+    m_kdf = m_options.kdf;
+    return {};
+}
+
+Result<void> FileVault::write(const VaultData& data) {
+    const Secret plaintext(serialize(data));  // wiped when this function returns
+    const std::string nonce = random_bytes(k_aead_nonce_size);
+    std::string file = encode_header(m_kdf, m_salt, nonce);
+    file += aead_seal(*m_key, nonce, plaintext.reveal(), file);
+    return write_file_atomic(path(), file, 0600);
+}
+
+}  // namespace sesame

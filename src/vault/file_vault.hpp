@@ -1,0 +1,104 @@
+#pragma once
+
+// The encrypted-file vault: sesame's default backend, one file `<dir>/vault.sesame`.
+//
+// File format (all integers little-endian):
+//
+//   offset  size  field
+//        0     8  magic "SESAME\x00\x01"
+//        8     4  u32 format version (1)
+//       12     4  u32 KDF id (1 = Argon2id v1.3, crypto_pwhash_ALG_ARGON2ID13)
+//       16     8  u64 KDF opslimit
+//       24     8  u64 KDF memlimit (bytes)
+//       32    16  KDF salt
+//       48    24  nonce
+//       72     -  XChaCha20-Poly1305-IETF(key = Argon2id(passphrase, salt), nonce,
+//                 plaintext = vault_data JSON, ad = bytes 0..71) = ciphertext || 16-byte tag
+//
+// Nothing is in clear beyond the header: no profile names, key ids or expiry times, and the file
+// name is fixed. The KDF parameters live in the header so they can be raised later without
+// breaking old vaults. The salt is chosen when the vault is created; every write uses a new
+// random nonce. Because the header is the AEAD's associated data, tampering with the cost
+// parameters or salt makes decryption fail.
+//
+// Files: the directory is 0700, vault.sesame and vault.sesame.lock are 0600. Writers hold an
+// flock on vault.sesame.lock and replace vault.sesame atomically (rename), so readers never lock.
+//
+// Permissions policy: a vault file with any group/other permission bit, or a directory with any,
+// is refused with a message saying what to chmod. The file is encrypted, but a readable copy
+// allows an offline attack on the passphrase, and a writable directory lets another user swap
+// the vault; both mean the setup is not what the user believes, so sesame stops rather than warns.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "crypto/aead.hpp"
+#include "crypto/secret.hpp"
+#include "platform/clock.hpp"
+#include "util/error.hpp"
+#include "vault/vault_data.hpp"
+
+namespace sesame {
+
+/// Where the vault passphrase comes from: SESAME_FILE_PASSPHRASE or the terminal. Abstract so
+/// tests pass a fake.
+class PassphraseSource {
+  public:
+    virtual ~PassphraseSource() = default;
+    /// `creating`: the vault does not exist yet, so the source should ask twice and compare.
+    virtual Result<Secret> passphrase(bool creating) = 0;
+};
+
+struct FileVaultOptions {
+    /// Argon2id cost for vaults this object creates; existing vaults use the cost in their header.
+    /// Tests pass minimum_kdf_params() so they run in milliseconds.
+    KdfParams kdf = default_kdf_params();
+    /// How long update() waits for another sesame process to release the lock.
+    std::chrono::milliseconds lock_timeout{10'000};
+};
+
+class FileVault {
+  public:
+    FileVault(std::string dir, PassphraseSource& passphrase, const Clock& clock,
+              FileVaultOptions options = {});
+
+    /// <dir>/vault.sesame
+    std::string path() const;
+    bool exists() const;
+
+    /// Decrypts and returns the contents, without sessions that have expired. An absent vault reads
+    /// as empty WITHOUT asking for a passphrase. Takes no lock: writers replace the file atomically.
+    Result<VaultData> load();
+
+    /// Under the lock: re-reads the current file, applies `change`, drops expired sessions and
+    /// writes atomically with a new nonce. Creates the directory and the vault (asking for the
+    /// passphrase twice) if absent. If `change` fails, nothing is written and its error is returned.
+    Result<void> update(const std::function<Result<void>(VaultData&)>& change);
+
+  private:
+    /// Refuses `path` if it has permission bits outside `allowed` (0600 or 0700).
+    Result<void> check_permissions(const std::string& path, mode_t allowed) const;
+    /// Reads and decrypts the vault; nullopt if it does not exist.
+    Result<std::optional<VaultData>> read_existing();
+    /// Makes m_key the key for (salt, kdf), asking for the passphrase unless it is cached.
+    /// Returns true when it asked (so a decryption failure means a wrong passphrase).
+    Result<bool> unlock(std::string_view salt, const KdfParams& kdf);
+    /// Asks for a new passphrase (twice) and derives a key with a fresh salt.
+    Result<void> create_key();
+    Result<void> write(const VaultData& data);
+
+    std::string m_dir;
+    PassphraseSource& m_passphrase;
+    const Clock& m_clock;
+    FileVaultOptions m_options;
+
+    /// The key of the last successful unlock, and the salt and cost it was derived with, so a
+    /// load() then update() in one process asks once (and asks again if the vault was re-created).
+    std::optional<AeadKey> m_key;
+    std::string m_salt;
+    KdfParams m_kdf;
+};
+
+}  // namespace sesame

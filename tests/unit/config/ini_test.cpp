@@ -1,0 +1,164 @@
+#include "config/ini.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace sesame {
+namespace {
+
+/// "[name] key=value key2=value2" per section, '\n' in values shown as "|"; the expectations
+/// below were produced by botocore's own parser (configparser.RawConfigParser) on the same text.
+std::string dump(const IniFile& file) {
+    std::string out;
+    for (const auto& section : file.sections) {
+        out += out.empty() ? "[" : " [";
+        out += section.name + "]";
+        for (const auto& [key, value] : section.entries) {
+            std::string v = value.value;
+            for (char& c : v)
+                if (c == '\n') c = '|';
+            out += " " + key + "=" + v;
+        }
+    }
+    return out;
+}
+
+TEST(ParseIni, AcceptsWhatBotocoreAccepts) {
+    struct Case {
+        const char* name;
+        std::string text;
+        std::string expected;
+    };
+    const Case cases[] = {
+        {"basic", "[default]\nregion = us-east-1\noutput=json\n", "[default] region=us-east-1 output=json"},
+        {"no inline comments", "[a]\nregion = us-east-1 # eu\nb = x ; y\n",
+         "[a] region=us-east-1 # eu b=x ; y"},
+        {"full-line comments, also indented", "# top\n[a]\n; c\nx = 1\n   # c\n\t; c\ny = 2\n",
+         "[a] x=1 y=2"},
+        {"colon delimits", "[a]\nregion: eu-west-1\n", "[a] region=eu-west-1"},
+        {"first delimiter wins", "[a]\nurl = https://h:1\nk: v = w\n", "[a] url=https://h:1 k=v = w"},
+        {"keys lowercased", "[a]\nRegion = x\nMFA_Serial = y\n", "[a] region=x mfa_serial=y"},
+        {"section names keep case", "[default]\nx=1\n[Default]\nx=2\n", "[default] x=1 [Default] x=2"},
+        {"text after the header is ignored", "[profile x] junk\nk=v\n", "[profile x] k=v"},
+        {"header runs to the last bracket", "[a] b ]\nk=v\n", "[a] b ] k=v"},
+        {"header is not trimmed", "[ default ]\n", "[ default ]"},
+        {"continuation lines", "[a]\nx = 1\n  y\n\tz\nw = 2\n", "[a] x=1|y|z w=2"},
+        {"blank lines inside a value", "[a]\nx = 1\n\n  y\n\n\n", "[a] x=1||y"},
+        {"comment inside a value is dropped", "[a]\nx = 1\n# c\n  y\n", "[a] x=1|y"},
+        {"nested block", "[a]\ns3 =\n  addressing_style = path\n  B = 2\n",
+         "[a] s3=|addressing_style = path|B = 2"},
+        {"indented option after a header", "[a]\n  x = 1\n  y = 2\n", "[a] x=1 y=2"},
+        {"indented header continues a value", "[a]\nx = 1\n  [b]\n", "[a] x=1|[b]"},
+        {"empty value", "[a]\nx =\ny=\n", "[a] x= y="},
+        {"DEFAULT fills other sections", "[DEFAULT]\nregion = d\n[a]\nx = 1\n[b]\nregion = own\n",
+         "[a] x=1 region=d [b] region=own"},
+        {"DEFAULT may come later", "[a]\nx = 1\n[DEFAULT]\ny = 2\n", "[a] x=1 y=2"},
+        {"BOM is skipped", "\xEF\xBB\xBF[default]\nx = 1\n", "[default] x=1"},
+        {"CRLF and lone CR", "[a]\r\nx = 1\r  y\rz=2\r\n", "[a] x=1|y z=2"},
+        {"no final newline", "[a]\nx = 1", "[a] x=1"},
+        {"unicode whitespace is stripped", "[a]\nx = 1\xC2\xA0\nw\xE2\x80\x83= 3\n", "[a] x=1 w=3"},
+        {"non-breaking space indents", "[a]\nx = 1\n\xC2\xA0y\n", "[a] x=1|y"},
+        {"empty file", "", ""},
+        {"only comments", "# a\n; b\n\n", ""},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        auto file = parse_ini(c.text, "cfg");
+        ASSERT_TRUE(file) << file.error().message;
+        EXPECT_EQ(dump(*file), c.expected);
+    }
+}
+
+TEST(ParseIni, RecordsLinesAndLooksUpCaseInsensitively) {
+    auto file = parse_ini("# c\n[profile dev]\nRegion = x\ns3 =\n  a = 1\n\n  b = 2\n\n", "cfg");
+    ASSERT_TRUE(file);
+    const IniSection* dev = file->find("profile dev");
+    ASSERT_NE(dev, nullptr);
+    EXPECT_EQ(dev->line, 2);
+    EXPECT_EQ(file->find("profile Dev"), nullptr);
+    const IniValue* region = dev->find("REGION");
+    ASSERT_NE(region, nullptr);
+    EXPECT_EQ(region->line, 3);
+    const IniValue* s3 = dev->find("s3");
+    ASSERT_NE(s3, nullptr);
+    EXPECT_EQ(s3->value, "\na = 1\n\nb = 2");
+    EXPECT_EQ(s3->lines, (std::vector<int>{4, 5, 6, 7}));
+    EXPECT_EQ(dev->find("missing"), nullptr);
+}
+
+TEST(ParseIni, RejectsWhatBotocoreRejects) {
+    struct Case {
+        const char* name;
+        std::string text;
+        std::string expected;  // the start of the message
+    };
+    const Case cases[] = {
+        {"setting before a section", "\n# c\nx = 1\n[a]\n", "cfg:3: a setting appears before any [section]"},
+        {"empty brackets before a section", "[]\n", "cfg:1: a setting appears before any [section]"},
+        {"line without a delimiter", "[a]\nx = 1\nnoequals\n", "cfg:3: expected \"key = value\""},
+        {"empty brackets in a section", "[a]\n[]\n", "cfg:2: expected \"key = value\""},
+        {"unclosed header", "[a]\n[b\n", "cfg:2: expected \"key = value\""},
+        {"missing key", "[a]\n= 1\n", "cfg:2: missing key before \"=\""},
+        {"missing key before colon", "[a]\n: 1\n", "cfg:2: missing key before \":\""},
+        {"duplicate section", "[a]\nx=1\n\n[a]\n", "cfg:4: duplicate section [a] (first on line 1)"},
+        {"duplicate key", "[profile dev]\n# c\nregion = a\nx = 1\nRegion = b\n",
+         "cfg:5: duplicate key \"region\" in [profile dev] (first set on line 3)"},
+        {"duplicate key across DEFAULT sections", "[DEFAULT]\nx=1\n[a]\n[DEFAULT]\nx=2\n",
+         "cfg:5: duplicate key \"x\" in [DEFAULT] (first set on line 2)"},
+        {"invalid UTF-8", "[a]\nx = 1\ny = \xFF\n", "cfg:3: not valid UTF-8"},
+        {"UTF-8 surrogate", "[a]\ny = \xED\xA0\x80\n", "cfg:2: not valid UTF-8"},
+        {"overlong UTF-8", "[a]\ny = \xC0\xAF\n", "cfg:2: not valid UTF-8"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        auto file = parse_ini(c.text, "cfg");
+        ASSERT_FALSE(file);
+        EXPECT_EQ(file.error().message.substr(0, c.expected.size()), c.expected) << file.error().message;
+    }
+}
+
+TEST(ParseIni, NeverEchoesTheOffendingLine) {
+    auto file = parse_ini("[a]\nwJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n", "~/.aws/credentials");
+    ASSERT_FALSE(file);
+    EXPECT_EQ(file.error().message.find("wJalr"), std::string::npos);
+    EXPECT_TRUE(file.error().message.starts_with("~/.aws/credentials:2: "));
+}
+
+TEST(ParseNested, ParsesIndentedBlocksAsBotocoreDoes) {
+    struct Case {
+        const char* name;
+        std::string value;
+        std::vector<std::pair<std::string, std::string>> expected;
+    };
+    const Case cases[] = {
+        {"pairs keep key case", "\na = 1\nB = 2", {{"a", "1"}, {"B", "2"}}},
+        {"later duplicate wins in place", "\na = 1\nb = 2\na = 3", {{"a", "3"}, {"b", "2"}}},
+        {"blank lines skipped", "\n\na = 1\n\n", {{"a", "1"}}},
+        {"only the first = splits", "\nendpoint_url = https://h/?a=b", {{"endpoint_url", "https://h/?a=b"}}},
+        {"empty key allowed", "\n= v", {{"", "v"}}},
+        {"form feed splits lines", "\na = 1\fb = 2", {{"a", "1"}, {"b", "2"}}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        auto nested = parse_nested(IniValue{c.value, 7, {}}, "cfg");
+        ASSERT_TRUE(nested) << nested.error().message;
+        EXPECT_EQ(*nested, c.expected);
+    }
+}
+
+TEST(ParseNested, NamesTheLineWithoutEquals) {
+    auto file = parse_ini("[a]\ns3 =\n  x = 1\n# c\n  y: 2\n", "cfg");
+    ASSERT_TRUE(file);
+    auto nested = parse_nested(*file->sections[0].find("s3"), file->path);
+    ASSERT_FALSE(nested);
+    EXPECT_TRUE(nested.error().message.starts_with("cfg:5: expected \"key = value\""))
+        << nested.error().message;
+
+    auto no_lines = parse_nested(IniValue{"\nbroken", 9, {}}, "cfg");
+    ASSERT_FALSE(no_lines);
+    EXPECT_TRUE(no_lines.error().message.starts_with("cfg:9: ")) << no_lines.error().message;
+}
+
+}  // namespace
+}  // namespace sesame

@@ -1,0 +1,231 @@
+#include "platform/files.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace sesame {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+  public:
+    TempDir() {
+        char tmpl[] = "/tmp/sesame-files-test-XXXXXX";
+        const char* made = ::mkdtemp(tmpl);
+        if (!made) std::abort();
+        m_path = made;
+    }
+    ~TempDir() { fs::remove_all(m_path); }
+    const std::string& path() const { return m_path; }
+    std::string operator/(const std::string& name) const { return m_path + "/" + name; }
+
+  private:
+    std::string m_path;
+};
+
+void write_plain(const std::string& path, const std::string& content) {
+    std::ofstream(path) << content;
+}
+
+mode_t mode_of(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+}
+
+std::set<std::string> entries(const std::string& dir) {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
+    return out;
+}
+
+TEST(ReadFile, ReturnsWholeContentIncludingNulBytes) {
+    TempDir dir;
+    const std::string content("a\0b\nc", 5);
+    write_plain(dir / "f", content);
+    auto got = read_file(dir / "f");
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(*got, content);
+}
+
+TEST(ReadFile, MissingFileErrorNamesPathAndReason) {
+    TempDir dir;
+    auto got = read_file(dir / "nope");
+    ASSERT_FALSE(got);
+    EXPECT_NE(got.error().message.find(dir / "nope"), std::string::npos);
+    EXPECT_NE(got.error().message.find("No such file"), std::string::npos);
+}
+
+TEST(ReadFileIfExists, MissingIsNulloptAndPresentIsContent) {
+    TempDir dir;
+    auto missing = read_file_if_exists(dir / "nope");
+    ASSERT_TRUE(missing);
+    EXPECT_FALSE(missing->has_value());
+    write_plain(dir / "f", "hello");
+    auto present = read_file_if_exists(dir / "f");
+    ASSERT_TRUE(present);
+    ASSERT_TRUE(present->has_value());
+    EXPECT_EQ(**present, "hello");
+}
+
+TEST(ReadFileIfExists, DirectoryIsAnError) {
+    TempDir dir;
+    auto got = read_file_if_exists(dir.path());
+    ASSERT_FALSE(got);
+    EXPECT_NE(got.error().message.find(dir.path()), std::string::npos);
+}
+
+TEST(FilePermissions, ReportsBitsOrNullopt) {
+    TempDir dir;
+    auto missing = file_permissions(dir / "nope");
+    ASSERT_TRUE(missing);
+    EXPECT_FALSE(missing->has_value());
+    write_plain(dir / "f", "x");
+    ::chmod((dir / "f").c_str(), 0640);
+    auto present = file_permissions(dir / "f");
+    ASSERT_TRUE(present);
+    EXPECT_EQ(present->value_or(0), 0640u);
+}
+
+TEST(WriteFileAtomic, CreatesFileWithExactModeDespiteUmask) {
+    struct Case {
+        mode_t mode;
+        mode_t umask;
+    };
+    for (const Case& c : {Case{0600, 022}, Case{0644, 077}, Case{0640, 0}}) {
+        TempDir dir;
+        const mode_t old_umask = ::umask(c.umask);
+        auto written = write_file_atomic(dir / "f", "data", c.mode);
+        ::umask(old_umask);
+        ASSERT_TRUE(written) << written.error().message;
+        EXPECT_EQ(mode_of(dir / "f"), c.mode) << std::oct << c.mode;
+        EXPECT_EQ(read_file(dir / "f").value_or(""), "data");
+    }
+}
+
+TEST(WriteFileAtomic, ReplacesExistingFileAndLeavesNoTemporaryFiles) {
+    TempDir dir;
+    write_plain(dir / "f", "old content that is longer");
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(write_file_atomic(dir / "f", "new " + std::to_string(i), 0600));
+    EXPECT_EQ(read_file(dir / "f").value_or(""), "new 4");
+    EXPECT_EQ(entries(dir.path()), std::set<std::string>{"f"});
+}
+
+TEST(WriteFileAtomic, FailedRenameRemovesTemporaryAndKeepsTarget) {
+    TempDir dir;
+    // A non-empty directory cannot be replaced by rename(2), so the write fails after the
+    // temporary file has been written.
+    fs::create_directory(dir / "target");
+    write_plain(dir / "target/keep", "kept");
+    auto written = write_file_atomic(dir / "target", "data", 0600);
+    ASSERT_FALSE(written);
+    EXPECT_NE(written.error().message.find(dir / "target"), std::string::npos);
+    EXPECT_EQ(entries(dir.path()), std::set<std::string>{"target"});
+    EXPECT_EQ(read_file(dir / "target/keep").value_or(""), "kept");
+}
+
+TEST(WriteFileAtomic, MissingDirectoryIsAnErrorNamingThePath) {
+    TempDir dir;
+    auto written = write_file_atomic(dir / "no/such/f", "data", 0600);
+    ASSERT_FALSE(written);
+    EXPECT_NE(written.error().message.find(dir / "no/such/f"), std::string::npos);
+}
+
+TEST(EnsurePrivateDir, CreatesEveryMissingLevelWith0700) {
+    TempDir dir;
+    const mode_t old_umask = ::umask(0);
+    auto made = ensure_private_dir(dir / "a/b/c");
+    ::umask(old_umask);
+    ASSERT_TRUE(made) << made.error().message;
+    for (const char* sub : {"a", "a/b", "a/b/c"}) EXPECT_EQ(mode_of(dir / sub), 0700u) << sub;
+}
+
+TEST(EnsurePrivateDir, ExistingDirectoryIsLeftAsIs) {
+    TempDir dir;
+    fs::create_directory(dir / "d");
+    ::chmod((dir / "d").c_str(), 0755);
+    ASSERT_TRUE(ensure_private_dir(dir / "d"));
+    ASSERT_TRUE(ensure_private_dir(dir / "d/"));
+    EXPECT_EQ(mode_of(dir / "d"), 0755u);
+}
+
+TEST(EnsurePrivateDir, FileInTheWayIsAnError) {
+    TempDir dir;
+    write_plain(dir / "f", "x");
+    for (const std::string& target : {dir / "f", dir / "f/sub"}) {
+        auto made = ensure_private_dir(target);
+        ASSERT_FALSE(made) << target;
+        EXPECT_NE(made.error().message.find(dir / "f"), std::string::npos);
+        EXPECT_NE(made.error().message.find("not a directory"), std::string::npos);
+    }
+}
+
+TEST(FileLock, SecondAcquireTimesOutNamingTheFileUntilFirstIsReleased) {
+    TempDir dir;
+    const std::string lock_path = dir / "lock";
+    {
+        auto first = FileLock::acquire(lock_path, std::chrono::milliseconds(0));
+        ASSERT_TRUE(first) << first.error().message;
+        EXPECT_EQ(mode_of(lock_path), 0600u);
+        auto second = FileLock::acquire(lock_path, std::chrono::milliseconds(50));
+        ASSERT_FALSE(second);
+        EXPECT_NE(second.error().message.find("another sesame process holds " + lock_path),
+                  std::string::npos);
+    }
+    EXPECT_TRUE(FileLock::acquire(lock_path, std::chrono::milliseconds(0)));
+}
+
+TEST(FileLock, MovedLockStaysHeldUntilItsLastOwnerGoes) {
+    TempDir dir;
+    const std::string lock_path = dir / "lock";
+    auto first = FileLock::acquire(lock_path, std::chrono::milliseconds(0));
+    ASSERT_TRUE(first);
+    {
+        FileLock moved = std::move(*first);
+        EXPECT_EQ(moved.path(), lock_path);
+        EXPECT_FALSE(FileLock::acquire(lock_path, std::chrono::milliseconds(0)));
+    }
+    EXPECT_TRUE(FileLock::acquire(lock_path, std::chrono::milliseconds(0)));
+}
+
+TEST(FileLock, HolderKilledWithSigkillReleasesTheLock) {
+    TempDir dir;
+    const std::string lock_path = dir / "lock";
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(ready[0]);
+        auto lock = FileLock::acquire(lock_path, std::chrono::milliseconds(1000));
+        char ok = lock ? 'y' : 'n';
+        if (::write(ready[1], &ok, 1) != 1) ::_exit(2);
+        for (;;) ::pause();
+    }
+    ::close(ready[1]);
+    char ok = 0;
+    ASSERT_EQ(::read(ready[0], &ok, 1), 1);
+    ::close(ready[0]);
+    ASSERT_EQ(ok, 'y');
+
+    auto blocked = FileLock::acquire(lock_path, std::chrono::milliseconds(50));
+    EXPECT_FALSE(blocked);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFSIGNALED(status));
+    auto after = FileLock::acquire(lock_path, std::chrono::milliseconds(2000));
+    EXPECT_TRUE(after) << (after ? "" : after.error().message);
+}
+
+}  // namespace
+}  // namespace sesame

@@ -1,0 +1,213 @@
+// The provider chain with a scripted STS (fake HttpClient), a real FileVault in a temp dir and a
+// fixed clock: MFA is asked once per chain, sessions are served from the cache, and expiry is honoured.
+
+#include "providers/chain.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+namespace sesame {
+namespace {
+
+using namespace std::chrono;
+
+std::string form_value(const std::string& body, const std::string& key) {
+    for (const auto& pair : split(body, '&')) {
+        auto eq = pair.find('=');
+        if (pair.substr(0, eq) == key) return pair.substr(eq + 1);
+    }
+    return "";
+}
+
+/// Answers STS calls by Action with fresh credentials that expire an hour (or DurationSeconds) later.
+class FakeSts final : public HttpClient {
+public:
+    explicit FakeSts(const Clock& clock) : m_clock(clock) {}
+    std::vector<HttpRequest> requests;
+
+    Result<HttpResponse> send(const HttpRequest& r) override {
+        requests.push_back(r);
+        std::string action = form_value(r.body, "Action");
+        std::string duration = form_value(r.body, "DurationSeconds");
+        auto expires = m_clock.now() + seconds(duration.empty() ? 3600 : std::stoll(duration));
+        int n = static_cast<int>(requests.size());
+        std::string creds = "<Credentials><AccessKeyId>ASIAFAKE" + std::to_string(n) +
+                            "</AccessKeyId><SecretAccessKey>secret" + std::to_string(n) +
+                            "</SecretAccessKey><SessionToken>token" + std::to_string(n) +
+                            "</SessionToken><Expiration>" + format_rfc3339(expires) + "</Expiration></Credentials>";
+        std::string xmlns = " xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"";
+        if (action == "GetSessionToken")
+            return HttpResponse{200, {}, "<GetSessionTokenResponse" + xmlns + "><GetSessionTokenResult>" + creds +
+                                             "</GetSessionTokenResult></GetSessionTokenResponse>"};
+        if (action == "AssumeRole")
+            return HttpResponse{200, {}, "<AssumeRoleResponse" + xmlns + "><AssumeRoleResult>" + creds +
+                                             "<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/admin/s"
+                                             "</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>"
+                                             "</AssumeRoleResult></AssumeRoleResponse>"};
+        return HttpResponse{400, {}, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>"};
+    }
+    std::vector<std::string> actions() const {
+        std::vector<std::string> out;
+        for (const auto& r : requests) out.push_back(form_value(r.body, "Action"));
+        return out;
+    }
+
+private:
+    const Clock& m_clock;
+};
+
+class ScriptedPrompt final : public Prompt {
+public:
+    std::vector<std::string> questions;
+    Result<std::string> ask(std::string_view q) override {
+        questions.emplace_back(q);
+        return std::string("123456");
+    }
+    Result<Secret> ask_secret(std::string_view q) override {
+        questions.emplace_back(q);
+        return Secret("unused");
+    }
+    void tell(std::string_view) override {}
+};
+
+class FixedPassphrase final : public PassphraseSource {
+public:
+    Result<Secret> passphrase(bool) override { return Secret("correct horse"); }
+};
+
+class ChainTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/sesame-chain-XXXXXX";
+        m_dir = mkdtemp(tmpl);
+        FileVaultOptions opts;
+        opts.kdf = minimum_kdf_params();
+        vault = std::make_unique<FileVault>(m_dir + "/vault", passphrase, clock, opts);
+        ASSERT_TRUE(vault->update([&](VaultData& d) -> Result<void> {
+            d.keys["alice"] = StoredKey{"AKIAALICEALICEALICE1", Secret("alice-secret"), clock.now()};
+            return {};
+        }));
+        auto cfg = AwsConfig::parse("", "", ConfigPaths{m_dir + "/config", m_dir + "/credentials"});
+        ASSERT_TRUE(cfg);
+        config = std::make_unique<AwsConfig>(std::move(*cfg));
+
+        alice = std::make_shared<ProfileConfig>();
+        alice->name = "alice";
+        alice->region = "us-east-1";
+        alice->mfa_serial = "arn:aws:iam::123456789012:mfa/alice";
+        admin.name = "admin";
+        admin.region = "us-east-1";
+        admin.role_arn = "arn:aws:iam::123456789012:role/admin";
+        admin.mfa_serial = alice->mfa_serial;
+        admin.source = alice;
+    }
+    void TearDown() override { std::filesystem::remove_all(m_dir); }
+
+    /// One command's worth of work: a fresh chain, as each sesame process builds.
+    Result<Credentials> run(const ProfileConfig& target, ChainOptions options = {}) {
+        MfaCodes mfa(prompt, std::nullopt);
+        StsClients sts(*config, env, clock, log, [this] { return std::make_unique<Forward>(http); });
+        ChainDeps deps{clock, *vault, mfa, sts, log, [](const std::string& p) { return p == "alice"; }, {}};
+        auto provider = build_provider(target, options, deps);
+        if (!provider) return std::unexpected(provider.error());
+        return (*provider)->retrieve();
+    }
+
+    /// StsClients owns its HttpClient; this forwards to the test's FakeSts.
+    struct Forward final : HttpClient {
+        explicit Forward(FakeSts& f) : fake(f) {}
+        Result<HttpResponse> send(const HttpRequest& r) override { return fake.send(r); }
+        FakeSts& fake;
+    };
+
+    FixedClock clock{sys_days{2026y / 11 / 20} + 12h};
+    FakeSts http{clock};
+    ScriptedPrompt prompt;
+    FixedPassphrase passphrase;
+    Env env{{{"AWS_ENDPOINT_URL", "http://127.0.0.1:9"}}};
+    Log log;
+    std::unique_ptr<FileVault> vault;
+    std::unique_ptr<AwsConfig> config;
+    std::shared_ptr<ProfileConfig> alice;
+    ProfileConfig admin;
+
+private:
+    std::string m_dir;
+};
+
+TEST_F(ChainTest, RoleWithMfaAsksOnceAtGetSessionTokenThenAssumesWithoutCode) {
+    auto creds = run(admin);
+    ASSERT_TRUE(creds) << creds.error().message;
+    ASSERT_EQ(http.actions(), (std::vector<std::string>{"GetSessionToken", "AssumeRole"}));
+    EXPECT_EQ(prompt.questions.size(), 1u);
+    const std::string& gst = http.requests[0].body;
+    EXPECT_EQ(form_value(gst, "TokenCode"), "123456");
+    EXPECT_NE(form_value(gst, "SerialNumber"), "");
+    EXPECT_EQ(form_value(gst, "DurationSeconds"), "28800") << "a session that feeds a role lasts 8h";
+    EXPECT_EQ(form_value(http.requests[1].body, "TokenCode"), "");
+    EXPECT_EQ(creds->access_key_id, "ASIAFAKE2");
+}
+
+TEST_F(ChainTest, SecondRunIsServedFromTheVault) {
+    ASSERT_TRUE(run(admin));
+    auto again = run(admin);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(http.requests.size(), 2u) << "no STS call for a cached session";
+    EXPECT_EQ(prompt.questions.size(), 1u);
+    EXPECT_EQ(again->access_key_id, "ASIAFAKE2");
+}
+
+TEST_F(ChainTest, ExpiringRoleSessionIsRenewedFromTheCachedMfaSession) {
+    ASSERT_TRUE(run(admin));
+    clock.advance(56min);  // role session has 4 minutes left (< 5 min): renew it; the 8h MFA session still serves
+    auto renewed = run(admin);
+    ASSERT_TRUE(renewed);
+    EXPECT_EQ(http.actions(), (std::vector<std::string>{"GetSessionToken", "AssumeRole", "AssumeRole"}));
+    EXPECT_EQ(prompt.questions.size(), 1u) << "no second MFA prompt";
+    EXPECT_EQ(renewed->access_key_id, "ASIAFAKE3");
+}
+
+TEST_F(ChainTest, NoSessionAssumesRoleDirectlyWithMfa) {
+    ChainOptions o;
+    o.use_session = false;
+    ASSERT_TRUE(run(admin, o));
+    ASSERT_EQ(http.actions(), (std::vector<std::string>{"AssumeRole"}));
+    EXPECT_EQ(form_value(http.requests[0].body, "TokenCode"), "123456");
+}
+
+TEST_F(ChainTest, PlainProfileGetsAOneHourSessionOrTheRequestedDuration) {
+    ChainOptions o;
+    o.duration = 2h;
+    ASSERT_TRUE(run(*alice, o));
+    EXPECT_EQ(form_value(http.requests[0].body, "DurationSeconds"), "7200");
+    clock.advance(3h);
+    ASSERT_TRUE(run(*alice));
+    EXPECT_EQ(form_value(http.requests[1].body, "DurationSeconds"), "3600");
+}
+
+TEST_F(ChainTest, NoSessionOnAPlainProfileGivesTheStoredKey) {
+    ChainOptions o;
+    o.use_session = false;
+    auto creds = run(*alice, o);
+    ASSERT_TRUE(creds);
+    EXPECT_TRUE(http.requests.empty());
+    EXPECT_EQ(creds->access_key_id, "AKIAALICEALICEALICE1");
+    EXPECT_FALSE(creds->is_temporary());
+}
+
+TEST_F(ChainTest, ProfileWithoutAnySourceIsAClearError) {
+    ProfileConfig lonely;
+    lonely.name = "lonely";
+    auto r = run(lonely);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("\"lonely\""), std::string::npos);
+    EXPECT_NE(r.error().hint.find("sesame add lonely"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sesame

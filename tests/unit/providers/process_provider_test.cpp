@@ -1,0 +1,53 @@
+#include "providers/process_provider.hpp"
+
+#include <gtest/gtest.h>
+
+#include "util/time.hpp"
+
+namespace sesame {
+namespace {
+
+TEST(CredentialProcess, ParsesBotocoreFormat) {
+    auto c = parse_credential_process_output(
+        R"({"Version":1,"AccessKeyId":"ASIAX","SecretAccessKey":"s","SessionToken":"t","Expiration":"2026-11-20T23:07:19Z"})",
+        "here");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->access_key_id, "ASIAX");
+    EXPECT_EQ(c->session_token.reveal(), "t");
+    EXPECT_EQ(c->expiration, parse_rfc3339("2026-11-20T23:07:19Z"));
+}
+
+TEST(CredentialProcess, RejectsBadOutputNamingWhere) {
+    struct Case {
+        const char* json;
+        const char* expect;
+    } cases[] = {
+        {"not json", "not a JSON object"},
+        {R"({"Version":2,"AccessKeyId":"a","SecretAccessKey":"s"})", "Version"},
+        {R"({"Version":1,"SecretAccessKey":"s"})", "AccessKeyId is missing"},
+        {R"({"Version":1,"AccessKeyId":"a"})", "SecretAccessKey is missing"},
+        {R"({"Version":1,"AccessKeyId":"a","SecretAccessKey":"s","Expiration":"soon"})", "Expiration"},
+    };
+    for (const auto& c : cases) {
+        auto r = parse_credential_process_output(c.json, "credential_process of profile \"p\"");
+        ASSERT_FALSE(r) << c.json;
+        EXPECT_NE(r.error().message.find(c.expect), std::string::npos) << r.error().message;
+        EXPECT_EQ(r.error().message.rfind("credential_process of profile \"p\"", 0), 0u);
+    }
+}
+
+TEST(CredentialProcess, RunsTheCommandThroughTheShell) {
+    ProcessProvider p("dev", R"(printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "s"}' "$KEY")",
+                      {{"KEY", "AKIAFROMENV"}, {"PATH", "/usr/bin:/bin"}});
+    auto c = p.retrieve();
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->access_key_id, "AKIAFROMENV");
+
+    ProcessProvider failing("dev", "echo oops >&2; exit 3", {{"PATH", "/usr/bin:/bin"}});
+    auto f = failing.retrieve();
+    ASSERT_FALSE(f);
+    EXPECT_NE(f.error().message.find("exited with status 3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sesame

@@ -1,0 +1,59 @@
+#include "util/time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sesame {
+namespace {
+
+using namespace std::chrono;
+
+TEST(Duration, ParsesTheFormsUsersType) {
+    struct Case {
+        const char* in;
+        long long seconds;
+    } cases[] = {{"1h", 3600}, {"90m", 5400}, {"3600s", 3600}, {"1h30m", 5400}, {"3600", 3600}, {"2h0m30s", 7230}};
+    for (const auto& c : cases) {
+        auto d = parse_duration(c.in);
+        ASSERT_TRUE(d) << c.in;
+        EXPECT_EQ(d->count(), c.seconds) << c.in;
+    }
+}
+
+TEST(Duration, RejectsGarbageWithTheInputInTheMessage) {
+    for (const char* in : {"", "h", "1x", "-5m", "1h30", "1.5h", "abc"}) {
+        auto d = parse_duration(in);
+        ASSERT_FALSE(d) << in;
+        EXPECT_NE(d.error().message.find(std::string("\"") + in + "\""), std::string::npos) << d.error().message;
+        EXPECT_FALSE(d.error().hint.empty());
+    }
+}
+
+TEST(Rfc3339, RoundTripsAndAcceptsAwsVariants) {
+    auto t = parse_rfc3339("2026-11-20T23:07:19Z");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(format_rfc3339(*t), "2026-11-20T23:07:19Z");
+    EXPECT_EQ(parse_rfc3339("2026-11-20T23:07:19.123Z"), t);
+    EXPECT_EQ(parse_rfc3339("2026-11-21T00:07:19+01:00"), t);
+    EXPECT_EQ(parse_rfc3339("2026-11-20T22:07:19-01:00"), t);
+    EXPECT_FALSE(parse_rfc3339("2026-11-20"));
+    EXPECT_FALSE(parse_rfc3339("2026-13-20T23:07:19Z"));
+    EXPECT_FALSE(parse_rfc3339("2026-02-30T23:07:19Z"));
+    EXPECT_FALSE(parse_rfc3339("2026-11-20T23:07:19Zjunk"));
+}
+
+TEST(AmzDate, MatchesSigV4Format) {
+    auto t = parse_rfc3339("2015-08-30T12:36:00Z");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(format_amz_date(*t), "20150830T123600Z");
+    EXPECT_EQ(format_amz_day(*t), "20150830");
+}
+
+TEST(DurationShort, IsCompact) {
+    EXPECT_EQ(format_duration_short(seconds(3900)), "1h05m");
+    EXPECT_EQ(format_duration_short(seconds(42 * 60 + 5)), "42m");
+    EXPECT_EQ(format_duration_short(seconds(30)), "30s");
+    EXPECT_EQ(format_duration_short(seconds(-5)), "0s");
+}
+
+}  // namespace
+}  // namespace sesame
