@@ -60,7 +60,11 @@ Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialReq
     if (!creds) return std::unexpected(creds.error());
     ctx.log().debug(fmt::format("credentials for \"{}\": key {}{}", name, redact(creds->access_key_id),
                                 creds->expiration ? ", expires " + format_rfc3339(*creds->expiration) : ""));
-    return ObtainedCredentials{std::move(*creds), name, profile->region};
+    // A role profile often sets no region of its own; the region its source works in is the best
+    // guess for the command (the AWS CLI would otherwise refuse to run without one).
+    std::string region;
+    for (const ProfileConfig* p = &*profile; p && region.empty(); p = p->source.get()) region = p->region;
+    return ObtainedCredentials{std::move(*creds), name, region};
 }
 
 }  // namespace sesame
