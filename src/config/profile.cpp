@@ -27,6 +27,9 @@ const std::vector<std::string> k_known_keys = {
     "mfa_process",
     "external_id",
     "role_session_name",
+    "session_tags",
+    "transitive_session_tags",
+    "source_identity",
     "duration_seconds",
     "credential_process",
     "endpoint_url",
@@ -85,6 +88,9 @@ const std::pair<const char*, std::string ProfileConfig::*> k_string_fields[] = {
     {"endpoint_url", &ProfileConfig::endpoint_url},
     {"sts_regional_endpoints", &ProfileConfig::sts_regional_endpoints},
     {"services", &ProfileConfig::services_name},
+    {"session_tags", &ProfileConfig::session_tags},
+    {"transitive_session_tags", &ProfileConfig::transitive_session_tags},
+    {"source_identity", &ProfileConfig::source_identity},
 };
 
 constexpr long k_min_duration = 900, k_max_duration = 43200;

@@ -19,6 +19,8 @@ struct ProfileConfig {
     std::string name;
     std::string region, mfa_serial, role_arn, external_id, role_session_name, source_profile_name,
         credential_process, endpoint_url, sts_regional_endpoints, services_name;
+    /// aws-vault's AssumeRole extras: "k1=v1,k2=v2", "k1,k2", and a SourceIdentity.
+    std::string session_tags, transitive_session_tags, source_identity;
     std::optional<std::chrono::seconds> duration_seconds;
     bool ignore_configured_endpoint_urls = false;  ///< the file's setting; the env var is read later
     bool has_section = false;                      ///< [profile name] / [default] exists in config

@@ -7,6 +7,7 @@
 #include "providers/process_provider.hpp"
 #include "providers/session_token_provider.hpp"
 #include "providers/vault_keys_provider.hpp"
+#include "util/strings.hpp"
 
 namespace sesame {
 namespace {
@@ -70,6 +71,19 @@ private:
                               : p.role_session_name;
         in.duration = p.duration_seconds.value_or(k_role_duration);
         if (is_target && m_options.duration) in.duration = *m_options.duration;
+        in.source_identity = p.source_identity;
+        for (const auto& item : split(p.session_tags, ',')) {
+            std::string_view t = trim(item);
+            if (t.empty()) continue;
+            auto eq = t.find('=');
+            if (eq == std::string_view::npos || eq == 0) {
+                return fail(fmt::format("profile \"{}\": session_tags item \"{}\" is not key=value", p.name, t),
+                            "write session_tags = key1=value1,key2=value2");
+            }
+            in.tags.emplace_back(std::string(trim(t.substr(0, eq))), std::string(trim(t.substr(eq + 1))));
+        }
+        for (const auto& key : split(p.transitive_session_tags, ','))
+            if (!trim(key).empty()) in.transitive_tag_keys.emplace_back(trim(key));
         bool mfa_here = !mfa.empty() && !source->mfa_satisfied;
         if (mfa_here) in.mfa_serial = mfa;
 

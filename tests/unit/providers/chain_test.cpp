@@ -200,6 +200,32 @@ TEST_F(ChainTest, NoSessionOnAPlainProfileGivesTheStoredKey) {
     EXPECT_FALSE(creds->is_temporary());
 }
 
+TEST_F(ChainTest, RoleSettingsReachAssumeRole) {
+    admin.external_id = "ext-123";
+    admin.role_session_name = "me";
+    admin.duration_seconds = seconds(1800);
+    admin.session_tags = "team=core, env = prod";
+    admin.transitive_session_tags = "team";
+    admin.source_identity = "alice";
+    ASSERT_TRUE(run(admin));
+    const std::string& body = http.requests.at(1).body;
+    EXPECT_EQ(form_value(body, "ExternalId"), "ext-123");
+    EXPECT_EQ(form_value(body, "RoleSessionName"), "me");
+    EXPECT_EQ(form_value(body, "DurationSeconds"), "1800");
+    EXPECT_EQ(form_value(body, "Tags.member.1.Key"), "team");
+    EXPECT_EQ(form_value(body, "Tags.member.2.Value"), "prod");
+    EXPECT_EQ(form_value(body, "TransitiveTagKeys.member.1"), "team");
+    EXPECT_EQ(form_value(body, "SourceIdentity"), "alice");
+}
+
+TEST_F(ChainTest, MalformedSessionTagsAreRefusedBeforeAnyCall) {
+    admin.session_tags = "team";
+    auto r = run(admin);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("session_tags item \"team\""), std::string::npos) << r.error().message;
+    EXPECT_TRUE(http.requests.empty());
+}
+
 TEST_F(ChainTest, ProfileWithoutAnySourceIsAClearError) {
     ProfileConfig lonely;
     lonely.name = "lonely";
