@@ -1,0 +1,145 @@
+"""Every bad input is refused: exit status != 0, a clear `sesame: ...` message naming what is wrong,
+no secret in the output, and the vault byte-for-byte unchanged."""
+
+from __future__ import annotations
+
+import re
+import time
+import unittest
+
+from harness import (
+    ADMIN_ROLE_ARN,
+    EXT_ROLE_ARN,
+    Keys,
+    SesameTestCase,
+    closed_port,
+    section,
+)
+
+
+class ConfigErrorsTest(SesameTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.sb.write_config(section("alice") + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN))
+        self.add_alice()
+        self.before = self.sb.vault_snapshot()
+
+    def refused(self, args: list[str], *fragments: str, env_extra: dict | None = None) -> str:
+        mark = self.moto.mark()
+        stderr = self.assertFails(self.sb.run(args, env_extra=env_extra), *fragments)
+        self.assertVaultUnchanged(self.before)
+        obtained = [c for c in self.moto.minting_calls(mark) if c["status"] == 200]
+        self.assertEqual(obtained, [], "a refused command obtained credentials")
+        return stderr
+
+    # --- profiles and config files ---
+
+    def test_unknown_profile_is_named_and_never_falls_back_to_default(self) -> None:
+        self.sb.write_config(section("default") + section("alice"))
+        self.assertOk(self.sb.add("default", self.alice))
+        self.before = self.sb.vault_snapshot()
+        for command in (["exec", "ghost", "--", "true"], ["export", "ghost", "--format", "json"]):
+            with self.subTest(command=command[0]):
+                self.refused(command, "ghost")
+
+    def test_undefined_source_profile_is_named(self) -> None:
+        self.sb.write_config(section("alice") + section("orphan", source_profile="nowhere", role_arn=ADMIN_ROLE_ARN))
+        self.refused(["exec", "orphan", "--", "true"], "nowhere")
+
+    def test_source_profile_cycle_names_the_loop(self) -> None:
+        self.sb.write_config(
+            section("alice")
+            + section("loop-a", source_profile="loop-b", role_arn=ADMIN_ROLE_ARN)
+            + section("loop-b", source_profile="loop-a", role_arn=ADMIN_ROLE_ARN)
+        )
+        stderr = self.refused(["exec", "loop-a", "--", "true"], "loop-a", "loop-b")
+        self.assertRegex(stderr, re.compile(r"cycle|loop|circular", re.IGNORECASE))
+
+    def test_self_referencing_source_profile(self) -> None:
+        self.sb.write_config(section("alice") + section("selfish", source_profile="selfish", role_arn=ADMIN_ROLE_ARN))
+        self.refused(["exec", "selfish", "--", "true"], "selfish")
+
+    def test_malformed_config_names_file_and_line(self) -> None:
+        self.sb.write_config("[profile alice]\nregion = us-east-1\n\nthis line is not ini\n")
+        stderr = self.refused(["exec", "alice", "--", "true"])
+        self.assertRegex(stderr, r"config:4\b", "the message must name the file and line 4")
+
+    def test_unterminated_section_names_file_and_line(self) -> None:
+        self.sb.write_config("[profile alice]\nregion = us-east-1\n[profile admin\n")
+        stderr = self.refused(["exec", "alice", "--", "true"])
+        self.assertRegex(stderr, r"config:3\b")
+
+    def test_malformed_credentials_file_names_file_and_line(self) -> None:
+        self.sb.write_credentials("[other]\naws_access_key_id\n")
+        stderr = self.refused(["exec", "alice", "--", "true"])
+        self.assertRegex(stderr, r"credentials:2\b")
+
+    # --- flags ---
+
+    def test_bad_durations_are_refused(self) -> None:
+        for value in ("5x", "abc", "-1h", "1h-", "h"):
+            with self.subTest(duration=value):
+                self.refused(["exec", "admin", f"--duration={value}", "--", "true"], value)
+        self.refused(["export", "admin", "-d", "5x", "--format", "json"], "5x")
+
+    def test_unknown_command_and_flag(self) -> None:
+        self.refused(["frobnicate"], "frobnicate")
+        self.refused(["exec", "alice", "--no-such-flag", "--", "true"], "--no-such-flag")
+
+    def test_missing_command_to_exec_is_named(self) -> None:
+        stderr = self.refused(["exec", "alice", "-n", "--", "/nonexistent/program"])
+        self.assertIn("/nonexistent/program", stderr)
+
+    # --- AWS answers ---
+
+    def test_wrong_secret_surfaces_signature_error(self) -> None:
+        wrong = Keys(self.alice.access_key_id, "W" * 40)
+        self.assertOk(self.sb.add("alice", wrong))
+        self.before = self.sb.vault_snapshot()
+        stderr = self.refused(["exec", "alice", "--", "true"])
+        self.assertRegex(stderr, r"SignatureDoesNotMatch: \S", "AWS errors read `Code: Message`")
+        self.assertNotIn("W" * 40, stderr)
+
+    def test_deleted_key_surfaces_invalid_client_token(self) -> None:
+        assert self.moto.deleted_key is not None
+        self.assertOk(self.sb.add("alice", self.moto.deleted_key))
+        self.before = self.sb.vault_snapshot()
+        stderr = self.refused(["exec", "admin", "--", "true"])
+        self.assertRegex(stderr, r"InvalidClientTokenId: The security token included in the request is invalid")
+        self.assertNotIn(self.moto.deleted_key.secret_access_key, stderr)
+
+    def test_untrusted_role_surfaces_access_denied(self) -> None:
+        # Not a bad input of the user's but AWS's refusal: a valid session obtained for the
+        # source on the way may be cached, so only the message and the refusal are checked.
+        self.sb.write_config(
+            section("alice") + section("ext", source_profile="alice", role_arn=EXT_ROLE_ARN, external_id="wrong-id")
+        )
+        mark = self.moto.mark()
+        stderr = self.assertFails(self.sb.run(["exec", "ext", "--", "true"]))
+        self.assertRegex(stderr, r"AccessDenied: \S")
+        assumed = [c for c in self.moto.sts_calls(mark, "AssumeRole") if c["status"] == 200]
+        self.assertEqual(assumed, [])
+
+    def test_unreachable_endpoint_fails_fast_naming_the_url(self) -> None:
+        url = f"http://127.0.0.1:{closed_port()}"
+        started = time.monotonic()
+        stderr = self.refused(["exec", "admin", "--", "true"], env_extra={"AWS_ENDPOINT_URL": url})
+        elapsed = time.monotonic() - started
+        self.assertIn(url.removeprefix("http://"), stderr)
+        self.assertLess(elapsed, 10, f"took {elapsed:.1f}s to give up on a refused connection")
+
+    def test_service_specific_endpoint_wins(self) -> None:
+        url = f"http://127.0.0.1:{closed_port()}"
+        proc = self.sb.run(["exec", "admin", "--", "true"], env_extra={"AWS_ENDPOINT_URL": url, "AWS_ENDPOINT_URL_STS": self.moto.url})
+        self.assertOk(proc)
+
+    def test_endpoint_url_in_profile(self) -> None:
+        self.sb.write_config(
+            section("alice", endpoint_url=self.moto.url)
+            + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN, endpoint_url=self.moto.url)
+        )
+        self.assertOk(self.sb.run(["exec", "admin", "--", "true"], env_extra={"AWS_ENDPOINT_URL": None}))
+
+
+if __name__ == "__main__":
+    unittest.main()
