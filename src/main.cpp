@@ -1,8 +1,7 @@
 // sesame: wires the real implementations together and hands over to the command table.
 
-#include <unistd.h>
-
 #include <sodium.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>

@@ -12,7 +12,7 @@ namespace sesame {
 struct Credentials {
     std::string access_key_id;
     Secret secret_access_key;
-    Secret session_token;               ///< empty for long-term keys
+    Secret session_token;                 ///< empty for long-term keys
     std::optional<TimePoint> expiration;  ///< empty for long-term keys
 
     bool is_temporary() const { return !session_token.empty(); }

@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 #include <dlfcn.h>
-
 #include <fmt/format.h>
 
 #include <map>
@@ -53,7 +52,8 @@ Result<const CurlApi*> load_api(const std::string& library) {
                     hint);
     }
     auto api = std::make_unique<CurlApi>();
-    bool ok = resolve(lib, "curl_global_init", api->global_init) && resolve(lib, "curl_easy_init", api->easy_init) &&
+    bool ok = resolve(lib, "curl_global_init", api->global_init) &&
+              resolve(lib, "curl_easy_init", api->easy_init) &&
               resolve(lib, "curl_easy_setopt", api->easy_setopt) &&
               resolve(lib, "curl_easy_perform", api->easy_perform) &&
               resolve(lib, "curl_easy_getinfo", api->easy_getinfo) &&
@@ -148,7 +148,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
 
     if (m_easy == nullptr) {
         m_easy = c.easy_init();
-        if (m_easy == nullptr) return fail(fmt::format("cannot reach {}: libcurl could not create a handle", shown_url));
+        if (m_easy == nullptr)
+            return fail(fmt::format("cannot reach {}: libcurl could not create a handle", shown_url));
     } else {
         c.easy_reset(static_cast<CURL*>(m_easy));
     }
@@ -204,7 +205,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
         return fail(fmt::format("response from {} is larger than {} MiB; refusing it", shown_url,
                                 k_max_response_bytes >> 20));
     }
-    const std::string network_hint = "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY)";
+    const std::string network_hint =
+        "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY)";
     if (rc == CURLE_OPERATION_TIMEDOUT) {
         double connect_time = 0;
         c.easy_getinfo(easy, CURLINFO_CONNECT_TIME, &connect_time);
@@ -213,7 +215,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
                                     format_seconds(m_options.connect_timeout)),
                         network_hint);
         }
-        return fail(fmt::format("request to {} timed out after {}", shown_url, format_seconds(m_options.total_timeout)),
+        return fail(fmt::format("request to {} timed out after {}", shown_url,
+                                format_seconds(m_options.total_timeout)),
                     network_hint);
     }
     std::string message = fmt::format("cannot reach {}: {}", shown_url, c.easy_strerror(rc));
@@ -224,8 +227,9 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
         case CURLE_SSL_CERTPROBLEM:
             // The error buffer names the certificate problem; it never holds request data.
             if (error_buffer[0] != '\0') message += fmt::format(" ({})", error_buffer);
-            return fail(std::move(message),
-                        "if a proxy or firewall re-signs TLS traffic, point AWS_CA_BUNDLE at its CA certificate");
+            return fail(
+                std::move(message),
+                "if a proxy or firewall re-signs TLS traffic, point AWS_CA_BUNDLE at its CA certificate");
         case CURLE_COULDNT_RESOLVE_PROXY:
             return fail(std::move(message), "check the proxy host in HTTPS_PROXY / HTTP_PROXY");
         default:

@@ -21,7 +21,7 @@ struct CurlApi;
 /// One easy handle is kept per client so consecutive calls reuse the TLS connection. Not
 /// thread-safe: use one client per thread.
 class CurlHttpClient final : public HttpClient {
-public:
+  public:
     /// `library` is the soname to load; tests pass a missing one to check the error.
     explicit CurlHttpClient(HttpOptions options, std::string library = "libcurl.so.4");
     ~CurlHttpClient() override;
@@ -30,7 +30,7 @@ public:
 
     Result<HttpResponse> send(const HttpRequest& request) override;
 
-private:
+  private:
     Result<const CurlApi*> api();
 
     HttpOptions m_options;

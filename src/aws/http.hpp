@@ -39,7 +39,7 @@ struct HttpOptions {
 /// A transport failure (refused, timeout, TLS) is an Error naming the URL; any HTTP status is
 /// a response.
 class HttpClient {
-public:
+  public:
     virtual ~HttpClient() = default;
     virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 };

@@ -64,10 +64,12 @@ std::string hint_for(std::string_view action, std::string_view service, const Aw
         return "the system clock is off by more than 5 minutes; sync it (e.g. `timedatectl set-ntp true`)";
     }
     if (code == "InvalidClientTokenId") {
-        return "the access key id is wrong, deactivated or deleted; store a working key with `sesame add <profile>`";
+        return "the access key id is wrong, deactivated or deleted; store a working key with `sesame add "
+               "<profile>`";
     }
     if (code == "SignatureDoesNotMatch") {
-        return "the secret access key does not match the key id; store the key again with `sesame add <profile>`";
+        return "the secret access key does not match the key id; store the key again with `sesame add "
+               "<profile>`";
     }
     if (code == "ExpiredToken") return "the session has expired; run `sesame clear` and try again";
     if (code == "AccessDenied" || code == "AccessDeniedException") {
@@ -86,9 +88,10 @@ std::string hint_for(std::string_view action, std::string_view service, const Aw
     }
     if (is_throttling_code(code)) return "AWS is rate-limiting these calls; wait a minute and try again";
     if (code == "RegionDisabledException") {
-        return fmt::format("STS is not activated in {}; activate it in the IAM console (account settings) "
-                           "or use another region",
-                           region);
+        return fmt::format(
+            "STS is not activated in {}; activate it in the IAM console (account settings) "
+            "or use another region",
+            region);
     }
     if (code == "ValidationError" && message.find("DurationSeconds") != std::string::npos) {
         return "ask for a shorter duration: a role allows at most its MaxSessionDuration, and a role assumed "
@@ -146,14 +149,14 @@ std::optional<AwsError> parse_aws_error(std::string_view body) {
 }
 
 bool is_throttling_code(std::string_view code) {
-    static constexpr std::string_view k_codes[] = {"Throttling",       "ThrottlingException",
+    static constexpr std::string_view k_codes[] = {"Throttling",           "ThrottlingException",
                                                    "RequestLimitExceeded", "TooManyRequestsException",
-                                                   "RequestThrottled", "IDPCommunicationError"};
+                                                   "RequestThrottled",     "IDPCommunicationError"};
     return std::ranges::find(k_codes, code) != std::end(k_codes);
 }
 
-QueryApi::QueryApi(HttpClient& http, const Clock& clock, ServiceEndpoint endpoint, RetryPolicy retry, Sleep sleep,
-                   Debug debug, Random random)
+QueryApi::QueryApi(HttpClient& http, const Clock& clock, ServiceEndpoint endpoint, RetryPolicy retry,
+                   Sleep sleep, Debug debug, Random random)
     : m_http(http),
       m_clock(clock),
       m_endpoint(std::move(endpoint)),
@@ -196,8 +199,9 @@ Result<pugi::xml_document> QueryApi::call(const Credentials& creds, const QueryC
             if (parsed) {
                 outcome.document = std::move(doc);
             } else {
-                outcome.error = Error{fmt::format("malformed response to {} from {}: {} at byte {}", call.action,
-                                                  m_endpoint.url, parsed.description(), parsed.offset)};
+                outcome.error =
+                    Error{fmt::format("malformed response to {} from {}: {} at byte {}", call.action,
+                                      m_endpoint.url, parsed.description(), parsed.offset)};
             }
             outcome.summary = fmt::format("HTTP {}", response->status);
         } else {
@@ -211,9 +215,10 @@ Result<pugi::xml_document> QueryApi::call(const Credentials& creds, const QueryC
                 if (!aws->request_id.empty()) outcome.summary += " (request id " + aws->request_id + ")";
             } else {
                 std::string excerpt = sanitise(response->body, k_error_excerpt);
-                outcome.error = Error{excerpt.empty()
-                                          ? fmt::format("{} failed: HTTP {} with an empty body", call.action, status)
-                                          : fmt::format("{} failed: HTTP {}: {}", call.action, status, excerpt)};
+                outcome.error =
+                    Error{excerpt.empty()
+                              ? fmt::format("{} failed: HTTP {} with an empty body", call.action, status)
+                              : fmt::format("{} failed: HTTP {}: {}", call.action, status, excerpt)};
                 outcome.summary = fmt::format("HTTP {}", status);
             }
         }
@@ -225,8 +230,8 @@ Result<pugi::xml_document> QueryApi::call(const Credentials& creds, const QueryC
             cap = std::min(m_retry.max_delay, cap * 2);
         }
         if (m_debug) {
-            m_debug(fmt::format("{} {} attempt {}/{}: POST {} -> {} in {} ms{}", call.service, call.action, attempt,
-                                max_attempts, m_endpoint.url, outcome.summary, took.count(),
+            m_debug(fmt::format("{} {} attempt {}/{}: POST {} -> {} in {} ms{}", call.service, call.action,
+                                attempt, max_attempts, m_endpoint.url, outcome.summary, took.count(),
                                 again ? fmt::format("; retrying in {} ms", delay.count()) : ""));
         }
         if (outcome.document) return std::move(*outcome.document);

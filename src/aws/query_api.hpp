@@ -1,12 +1,11 @@
 #pragma once
 
-#include <pugixml.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,7 +24,8 @@ struct QueryCall {
     std::string service;  ///< signing name: "sts", "iam"
     std::string action;   ///< "AssumeRole"
     std::string version;  ///< "2011-06-15"
-    std::vector<std::pair<std::string, std::string>> params;  ///< sent in this order, after Action and Version
+    std::vector<std::pair<std::string, std::string>>
+        params;  ///< sent in this order, after Action and Version
 };
 
 /// Exponential backoff with full jitter: before retry n (1-based) sleep a uniformly random time
@@ -44,7 +44,7 @@ struct RetryPolicy {
 /// callback gets one line per attempt (service, action, URL, status, duration, delay); it never
 /// sees headers, bodies or tokens.
 class QueryApi {
-public:
+  public:
     using Sleep = std::function<void(std::chrono::milliseconds)>;
     using Debug = std::function<void(const std::string&)>;
     /// Returns a uniform random integer in [0, upper]; the default uses libsodium.
@@ -64,7 +64,7 @@ public:
     static void real_sleep(std::chrono::milliseconds delay);
     static std::uint32_t secure_random(std::uint32_t upper);
 
-private:
+  private:
     HttpClient& m_http;
     const Clock& m_clock;
     ServiceEndpoint m_endpoint;

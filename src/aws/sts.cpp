@@ -25,7 +25,7 @@ std::string without_whitespace(std::string s) {
 /// Reads required fields below <{Action}Result>; a missing or empty one is an error naming it.
 /// Values are trimmed.
 class ResultReader {
-public:
+  public:
     ResultReader(const pugi::xml_document& doc, std::string action) : m_action(std::move(action)) {
         m_result = child_local(child_local(doc, m_action + "Response"), m_action + "Result");
     }
@@ -48,7 +48,8 @@ public:
             if (!*field) return std::unexpected(std::move(field->error()));
         }
         auto when = parse_rfc3339(*expiration);
-        if (!when) return malformed(fmt::format("Credentials/Expiration \"{}\" is not a timestamp", *expiration));
+        if (!when)
+            return malformed(fmt::format("Credentials/Expiration \"{}\" is not a timestamp", *expiration));
         creds.access_key_id = without_whitespace(std::move(*key_id));
         creds.secret_access_key = Secret(without_whitespace(std::move(*secret)));
         creds.session_token = Secret(without_whitespace(std::move(*token)));
@@ -56,7 +57,7 @@ public:
         return creds;
     }
 
-private:
+  private:
     std::unexpected<Error> malformed(const std::string& what) const {
         return fail(fmt::format("malformed {} response from STS: {}", m_action, what),
                     "this is unexpected; retry, and report it if it persists");
@@ -101,7 +102,8 @@ Result<AssumedRole> Sts::assume_role(const Credentials& caller, const AssumeRole
         call.params.emplace_back(fmt::format("Tags.member.{}.Value", i + 1), in.tags[i].second);
     }
     for (size_t i = 0; i < in.transitive_tag_keys.size(); ++i) {
-        call.params.emplace_back(fmt::format("TransitiveTagKeys.member.{}", i + 1), in.transitive_tag_keys[i]);
+        call.params.emplace_back(fmt::format("TransitiveTagKeys.member.{}", i + 1),
+                                 in.transitive_tag_keys[i]);
     }
     auto doc = m_api.call(caller, call);
     if (!doc) return std::unexpected(std::move(doc.error()));

@@ -58,7 +58,7 @@ struct FederatedUser {
 /// The STS API (version 2011-06-15), one function per action. Parameters carry STS's own names;
 /// a response missing an expected field is an error naming that field.
 class Sts {
-public:
+  public:
     static constexpr const char* k_version = "2011-06-15";
 
     explicit Sts(QueryApi& api) : m_api(api) {}
@@ -68,7 +68,7 @@ public:
     Result<CallerIdentity> get_caller_identity(const Credentials& caller);
     Result<FederatedUser> get_federation_token(const Credentials& caller, const FederationInput& in);
 
-private:
+  private:
     QueryApi& m_api;
 };
 

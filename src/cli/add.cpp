@@ -11,8 +11,9 @@
 namespace sesame {
 
 Result<void> check_access_key_id(const std::string& id) {
-    bool shape = id.size() >= 16 && id.size() <= 128 &&
-                 std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
+    bool shape =
+        id.size() >= 16 && id.size() <= 128 &&
+        std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
     if (!shape) {
         return fail(fmt::format("\"{}\" does not look like an access key id", redact(id)),
                     "an access key id is 20 upper-case letters and digits, starting with AKIA");
@@ -71,7 +72,9 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
         secret = Secret(std::move(*sec));
     } else {
         auto id = ctx.prompt().ask("Enter Access Key ID: ");
-        if (!id) return fail("no terminal to ask for the access key on", "use --env with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+        if (!id)
+            return fail("no terminal to ask for the access key on",
+                        "use --env with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
         key_id = std::string(trim(*id));
         SESAME_TRY(check_access_key_id(key_id));
         auto sec = ctx.prompt().ask_secret("Enter Secret Access Key: ");
@@ -80,7 +83,8 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
     }
     SESAME_TRY(check_access_key_id(key_id));
     if (secret.empty() || secret.reveal().find_first_of(" \t\r\n") != std::string::npos) {
-        return fail("the secret access key is empty or contains spaces", "paste the 40-character secret exactly");
+        return fail("the secret access key is empty or contains spaces",
+                    "paste the 40-character secret exactly");
     }
 
     // Work out the config change first, so a config we cannot write stops us before the vault changes.
@@ -96,19 +100,21 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
         std::erase_if(data.sessions, [&](const auto& kv) { return kv.second.profile == options.profile; });
         return {};
     }));
-    ctx.out(fmt::format("{} credentials of profile \"{}\" in the vault ({})\n", replaced ? "Replaced" : "Added",
-                        options.profile, redact(key_id)));
+    ctx.out(fmt::format("{} credentials of profile \"{}\" in the vault ({})\n",
+                        replaced ? "Replaced" : "Added", options.profile, redact(key_id)));
 
     if (new_config) {
         auto dir = config_path.substr(0, config_path.find_last_of('/'));
         if (!dir.empty() && dir != config_path) SESAME_TRY(ensure_private_dir(dir));
         auto written = write_file_atomic(config_path, *new_config, 0600);
         if (!written) {
-            return fail(fmt::format("keys stored, but {} could not be updated: {}", config_path, written.error().message),
+            return fail(fmt::format("keys stored, but {} could not be updated: {}", config_path,
+                                    written.error().message),
                         fmt::format("add a [profile {}] section to it by hand", options.profile));
         }
         ctx.out(fmt::format("Added [{}] to {}\n",
-                            options.profile == "default" ? "default" : "profile " + options.profile, config_path));
+                            options.profile == "default" ? "default" : "profile " + options.profile,
+                            config_path));
     }
     return 0;
 }

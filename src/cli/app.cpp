@@ -1,8 +1,8 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 
 #include "cli/add.hpp"
@@ -37,7 +37,8 @@ bool wants_debug(const std::vector<std::string>& args) {
 namespace {
 
 void add_credential_flags(CLI::App* cmd, CredentialRequest& r) {
-    cmd->add_option("profile", r.profile, "Profile from ~/.aws/config (default: $AWS_PROFILE, then \"default\")");
+    cmd->add_option("profile", r.profile,
+                    "Profile from ~/.aws/config (default: $AWS_PROFILE, then \"default\")");
     cmd->add_option("-d,--duration", r.duration, "Session length, e.g. 1h, 90m, 3600s");
     cmd->add_flag("-n,--no-session", r.no_session, "Use the stored keys directly, without GetSessionToken");
     cmd->add_option("--region", r.region, "Region for STS and for the command (sets AWS_REGION)");
@@ -77,7 +78,8 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
 
     AddOptions add;
     subs["add"]->add_option("profile", add.profile, "Profile name")->required();
-    subs["add"]->add_flag("--env", add.from_env, "Read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment");
+    subs["add"]->add_flag("--env", add.from_env,
+                          "Read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment");
 
     ListOptions list;
     subs["list"]->add_flag("--json", list.json, "Machine-readable output");
@@ -89,27 +91,31 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
 
     ExportOptions exp;
     add_credential_flags(subs["export"], exp.credentials);
-    subs["export"]->add_option("--format", exp.format, "env, export-env, json, ini, fish or powershell")
+    subs["export"]
+        ->add_option("--format", exp.format, "env, export-env, json, ini, fish or powershell")
         ->capture_default_str();
     subs["export"]->footer("Example: eval \"$(sesame export admin --format export-env)\"");
 
     RemoveOptions remove;
     subs["remove"]->add_option("profile", remove.profile, "Profile name")->required();
     subs["remove"]->add_flag("-f,--force", remove.force, "Do not ask for confirmation");
-    subs["remove"]->add_flag("--sessions-only", remove.sessions_only, "Keep the keys; delete only cached sessions");
+    subs["remove"]->add_flag("--sessions-only", remove.sessions_only,
+                             "Keep the keys; delete only cached sessions");
 
     ClearOptions clear;
     subs["clear"]->add_option("profile", clear.profile, "Only this profile's sessions");
 
     // An unknown command gets a suggestion, as ninja does, instead of CLI11's generic message.
-    auto first = std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
+    auto first =
+        std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
     if (first != args.end() && !subs.count(*first)) {
         std::vector<std::string> names;
         for (const auto& c : commands()) names.emplace_back(c.name);
         std::string guess = closest_match(*first, names);
         return report(Error{fmt::format("unknown command \"{}\"", *first),
                             guess.empty() ? "run 'sesame --help' for the list of commands"
-                                          : fmt::format("did you mean \"{}\"?", guess), 2},
+                                          : fmt::format("did you mean \"{}\"?", guess),
+                            2},
                       err);
     }
 

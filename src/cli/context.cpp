@@ -3,7 +3,11 @@
 namespace sesame {
 
 Context::Context(Env env, const Clock& clock, Prompt& prompt, Log log, Writer out, HttpFactory http)
-    : m_env(std::move(env)), m_clock(clock), m_prompt(prompt), m_log(std::move(log)), m_out(std::move(out)),
+    : m_env(std::move(env)),
+      m_clock(clock),
+      m_prompt(prompt),
+      m_log(std::move(log)),
+      m_out(std::move(out)),
       m_http(std::move(http)) {}
 
 std::string vault_dir(const Env& env) {

@@ -22,7 +22,7 @@ namespace sesame {
 /// (fakes). The config and the vault are opened on first use, so a command pays only for what
 /// it touches.
 class Context {
-public:
+  public:
     using HttpFactory = std::function<std::unique_ptr<HttpClient>()>;
     using Writer = std::function<void(std::string_view)>;
 
@@ -42,7 +42,7 @@ public:
     /// Profile names with keys in the vault (opens it; empty when there is no vault yet).
     Result<std::set<std::string>> stored_key_profiles();
 
-private:
+  private:
     Env m_env;
     const Clock& m_clock;
     Prompt& m_prompt;

@@ -50,9 +50,11 @@ Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialReq
     MfaCodes mfa(ctx.prompt(), std::move(given_code));
     StsClients sts(**config, ctx.env(), ctx.clock(), ctx.log(), ctx.http_factory());
     std::map<std::string, std::string> process_env = ctx.env().all();
-    for (const char* v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"})
+    for (const char* v :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"})
         process_env.erase(v);
-    ChainDeps deps{ctx.clock(), ctx.vault(), mfa, sts, ctx.log(), resolve.has_stored_keys, std::move(process_env)};
+    ChainDeps deps{ctx.clock(),           ctx.vault(), mfa, sts, ctx.log(), resolve.has_stored_keys,
+                   std::move(process_env)};
 
     auto provider = build_provider(*profile, options, deps);
     if (!provider) return std::unexpected(provider.error());

@@ -9,11 +9,11 @@ namespace sesame {
 
 /// The options exec, export (and later shell, server) share for getting credentials.
 struct CredentialRequest {
-    std::string profile;     ///< empty: AWS_PROFILE, then "default"
-    std::string duration;    ///< -d/--duration, e.g. "1h"
-    bool no_session = false; ///< -n/--no-session
-    std::string region;      ///< --region
-    std::string mfa_token;   ///< -t/--mfa-token
+    std::string profile;      ///< empty: AWS_PROFILE, then "default"
+    std::string duration;     ///< -d/--duration, e.g. "1h"
+    bool no_session = false;  ///< -n/--no-session
+    std::string region;       ///< --region
+    std::string mfa_token;    ///< -t/--mfa-token
 };
 
 struct ObtainedCredentials {

@@ -7,11 +7,13 @@ namespace sesame {
 
 std::map<std::string, std::string> child_environment(const Env& parent, const ObtainedCredentials& obtained) {
     std::map<std::string, std::string> env = parent.all();
-    for (const char* stale : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-                              "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SESAME_PROFILE"}) {
+    for (const char* stale :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+          "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SESAME_PROFILE"}) {
         env.erase(stale);
     }
-    for (auto& [name, value] : credential_variables(obtained.credentials, obtained.region, obtained.profile)) {
+    for (auto& [name, value] :
+         credential_variables(obtained.credentials, obtained.region, obtained.profile)) {
         env[name] = std::move(value);
     }
     return env;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "util/time.hpp"
@@ -68,7 +67,8 @@ Result<int> run_list(const ListOptions& options, Context& ctx) {
             j["profile"] = r.profile;
             j["stored_keys"] = r.keys;
             if (r.keys) j["access_key_id"] = redact(r.key_id);
-            j["mfa_serial"] = r.mfa_serial.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.mfa_serial);
+            j["mfa_serial"] =
+                r.mfa_serial.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.mfa_serial);
             j["sessions"] = nlohmann::ordered_json::array();
             for (const StoredSession* s : r.sessions) {
                 nlohmann::ordered_json sj;
@@ -96,8 +96,8 @@ Result<int> run_list(const ListOptions& options, Context& ctx) {
             if (!sessions.empty()) sessions += ", ";
             sessions += fmt::format("{} {}", s->kind, format_duration_short(left(*s)));
         }
-        text += fmt::format("{:<{}}  {:<11}  {:<40}  {}\n", r.profile, w, r.keys ? redact(r.key_id) : "-", r.mfa_serial.empty() ? "-" : r.mfa_serial,
-                            sessions.empty() ? "-" : sessions);
+        text += fmt::format("{:<{}}  {:<11}  {:<40}  {}\n", r.profile, w, r.keys ? redact(r.key_id) : "-",
+                            r.mfa_serial.empty() ? "-" : r.mfa_serial, sessions.empty() ? "-" : sessions);
     }
     ctx.out(text);
     return 0;

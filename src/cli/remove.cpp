@@ -16,7 +16,8 @@ size_t erase_sessions(VaultData& data, const std::string& profile) {
 
 Result<int> run_remove(const RemoveOptions& options, Context& ctx) {
     if (!ctx.vault().exists()) {
-        return fail(fmt::format("no keys are stored for profile \"{}\" (there is no vault yet)", options.profile));
+        return fail(
+            fmt::format("no keys are stored for profile \"{}\" (there is no vault yet)", options.profile));
     }
     auto current = ctx.vault().load();
     if (!current) return std::unexpected(current.error());
@@ -25,10 +26,12 @@ Result<int> run_remove(const RemoveOptions& options, Context& ctx) {
         for (auto& [n, k] : current->keys) names.push_back(n);
         std::string guess = closest_match(options.profile, names);
         return fail(fmt::format("no keys are stored for profile \"{}\"", options.profile),
-                    guess.empty() ? "see stored profiles with: sesame list" : fmt::format("did you mean \"{}\"?", guess));
+                    guess.empty() ? "see stored profiles with: sesame list"
+                                  : fmt::format("did you mean \"{}\"?", guess));
     }
     if (!options.force && !options.sessions_only) {
-        auto answer = ctx.prompt().ask(fmt::format("Delete the stored keys of profile \"{}\"? [y/N] ", options.profile));
+        auto answer = ctx.prompt().ask(
+            fmt::format("Delete the stored keys of profile \"{}\"? [y/N] ", options.profile));
         if (!answer) return fail("cannot ask for confirmation without a terminal", "use --force");
         std::string a = to_lower(trim(*answer));
         if (a != "y" && a != "yes") {
@@ -45,7 +48,8 @@ Result<int> run_remove(const RemoveOptions& options, Context& ctx) {
     if (options.sessions_only)
         ctx.out(fmt::format("Deleted {} cached session(s) of profile \"{}\"\n", sessions, options.profile));
     else
-        ctx.out(fmt::format("Deleted the keys of profile \"{}\" and {} cached session(s)\n", options.profile, sessions));
+        ctx.out(fmt::format("Deleted the keys of profile \"{}\" and {} cached session(s)\n", options.profile,
+                            sessions));
     return 0;
 }
 

@@ -35,7 +35,9 @@ void Secret::wipe() noexcept {
     m_value.clear();
 }
 
-std::string Secret::redacted() const { return redact(m_value); }
+std::string Secret::redacted() const {
+    return redact(m_value);
+}
 
 std::string redact(std::string_view value) {
     if (value.size() < 16) return "…";

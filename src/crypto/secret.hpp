@@ -9,7 +9,7 @@ namespace sesame {
 /// It is zeroed when freed, never printed whole (`redacted()` shows at most the first and
 /// last four characters of long values), and must be asked for explicitly with `reveal()`.
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string value) : m_value(std::move(value)) {}
     Secret(const Secret& other) : m_value(other.m_value) {}
@@ -27,7 +27,7 @@ public:
     /// "ASIA…WXYZ" for values of 16+ characters, "…" otherwise; safe in logs and errors.
     std::string redacted() const;
 
-private:
+  private:
     void wipe() noexcept;
     std::string m_value;
 };

@@ -8,24 +8,24 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 /// Wall-clock time, injected so expiry logic is testable. The real one is SystemClock.
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual TimePoint now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
 /// A clock tests set by hand.
 class FixedClock final : public Clock {
-public:
+  public:
     explicit FixedClock(TimePoint t) : m_now(t) {}
     TimePoint now() const override { return m_now; }
     void advance(std::chrono::seconds s) { m_now += s; }
 
-private:
+  private:
     TimePoint m_now;
 };
 

@@ -9,7 +9,7 @@ namespace sesame {
 /// A snapshot of the process environment. main builds it from environ; everything below cli
 /// receives values from it instead of calling getenv, so tests pass their own.
 class Env {
-public:
+  public:
     Env() = default;
     explicit Env(std::map<std::string, std::string> vars) : m_vars(std::move(vars)) {}
     static Env from_process();
@@ -24,7 +24,7 @@ public:
     /// $HOME, falling back to the passwd entry.
     std::string home() const;
 
-private:
+  private:
     std::map<std::string, std::string> m_vars;
 };
 

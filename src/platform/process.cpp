@@ -1,13 +1,12 @@
 #include "platform/process.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace sesame {
 namespace {
@@ -43,9 +42,11 @@ Error exec_replace(const std::vector<std::string>& argv, const std::map<std::str
                  err == ENOENT ? "check the command name and PATH" : "", err == ENOENT ? 127 : 126};
 }
 
-Result<CapturedOutput> run_shell_capture(const std::string& command, const std::map<std::string, std::string>& env) {
+Result<CapturedOutput> run_shell_capture(const std::string& command,
+                                         const std::map<std::string, std::string>& env) {
     int pipefd[2];
-    if (::pipe2(pipefd, O_CLOEXEC) != 0) return fail(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    if (::pipe2(pipefd, O_CLOEXEC) != 0)
+        return fail(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
     std::vector<std::string> vars = flatten(env);
     auto envp = pointers(vars);
     std::string sh = "/bin/sh", dash_c = "-c", cmd = command;

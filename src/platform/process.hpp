@@ -19,6 +19,7 @@ struct CapturedOutput {
 
 /// Runs `command` with /bin/sh -c (as botocore runs credential_process, through the shell's word
 /// splitting), stdin closed, stdout captured.
-Result<CapturedOutput> run_shell_capture(const std::string& command, const std::map<std::string, std::string>& env);
+Result<CapturedOutput> run_shell_capture(const std::string& command,
+                                         const std::map<std::string, std::string>& env);
 
 }  // namespace sesame

@@ -11,7 +11,7 @@ namespace sesame {
 /// Asks the user something. Abstract so tests answer by script; the real one is TerminalPrompt,
 /// which talks to /dev/tty so it works while stdout is captured (credential_process, $(...)).
 class Prompt {
-public:
+  public:
     virtual ~Prompt() = default;
     /// Reads a line with echo, e.g. an access key id.
     virtual Result<std::string> ask(std::string_view question) = 0;

@@ -1,14 +1,13 @@
 #include "prompt/terminal.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sodium.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "util/strings.hpp"
 
@@ -17,7 +16,7 @@ namespace {
 
 /// Restores the terminal's echo setting on every path out, including errors.
 class EchoGuard {
-public:
+  public:
     EchoGuard(int fd, bool echo) : m_fd(fd) {
         if (echo || tcgetattr(fd, &m_saved) != 0) return;
         termios quiet = m_saved;
@@ -31,7 +30,7 @@ public:
     EchoGuard(const EchoGuard&) = delete;
     EchoGuard& operator=(const EchoGuard&) = delete;
 
-private:
+  private:
     int m_fd;
     termios m_saved{};
     bool m_active = false;
@@ -60,7 +59,8 @@ void write_all(int fd, std::string_view s) {
 Result<std::string> TerminalPrompt::read_line(std::string_view question, bool echo) {
     int fd = ::open(m_tty_path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
-        return fail(fmt::format("cannot ask \"{}\": no terminal ({})", trim_question(question), std::strerror(errno)));
+        return fail(fmt::format("cannot ask \"{}\": no terminal ({})", trim_question(question),
+                                std::strerror(errno)));
     }
     std::string line;
     {
@@ -78,7 +78,9 @@ Result<std::string> TerminalPrompt::read_line(std::string_view question, bool ec
     return line;
 }
 
-Result<std::string> TerminalPrompt::ask(std::string_view question) { return read_line(question, true); }
+Result<std::string> TerminalPrompt::ask(std::string_view question) {
+    return read_line(question, true);
+}
 
 Result<Secret> TerminalPrompt::ask_secret(std::string_view question) {
     auto line = read_line(question, false);

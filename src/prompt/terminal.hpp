@@ -8,13 +8,13 @@ namespace sesame {
 /// (CI, cron) every question fails with an Error that names what was being asked for and how
 /// to supply it non-interactively (`hint_without_tty`).
 class TerminalPrompt final : public Prompt {
-public:
+  public:
     explicit TerminalPrompt(std::string tty_path = "/dev/tty") : m_tty_path(std::move(tty_path)) {}
     Result<std::string> ask(std::string_view question) override;
     Result<Secret> ask_secret(std::string_view question) override;
     void tell(std::string_view message) override;
 
-private:
+  private:
     Result<std::string> read_line(std::string_view question, bool echo);
     std::string m_tty_path;
 };

@@ -20,7 +20,8 @@ Result<Credentials> AssumeRoleProvider::retrieve() {
 
 std::string AssumeRoleProvider::describe() const {
     return fmt::format("AssumeRole {}{} on {}", m_input.role_arn,
-                       m_input.mfa_serial.empty() ? "" : " (MFA " + m_input.mfa_serial + ")", m_source->describe());
+                       m_input.mfa_serial.empty() ? "" : " (MFA " + m_input.mfa_serial + ")",
+                       m_source->describe());
 }
 
 }  // namespace sesame

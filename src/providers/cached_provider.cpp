@@ -14,9 +14,9 @@ Result<Credentials> CachedProvider::retrieve() {
         auto it = data->sessions.find(m_key);
         if (it != data->sessions.end() && it->second.expiration - now > m_min_ttl) {
             const StoredSession& s = it->second;
-            m_log.debug(fmt::format("using cached {} session for profile \"{}\" ({} left)", s.kind, s.profile,
-                                    format_duration_short(std::chrono::duration_cast<std::chrono::seconds>(
-                                        s.expiration - now))));
+            m_log.debug(fmt::format(
+                "using cached {} session for profile \"{}\" ({} left)", s.kind, s.profile,
+                format_duration_short(std::chrono::duration_cast<std::chrono::seconds>(s.expiration - now))));
             Credentials creds;
             creds.access_key_id = s.access_key_id;
             creds.secret_access_key = s.secret_access_key;

@@ -11,8 +11,8 @@ namespace sesame {
 
 /// What a cached session is, for `list` and `clear`; stored beside it in the vault.
 struct SessionMeta {
-    std::string profile;     ///< the profile it was made for
-    std::string kind;        ///< "GetSessionToken" or "AssumeRole"
+    std::string profile;  ///< the profile it was made for
+    std::string kind;     ///< "GetSessionToken" or "AssumeRole"
     std::string mfa_serial;
     std::string role_arn;
 };
@@ -21,15 +21,20 @@ struct SessionMeta {
 /// inner provider and stores what it returns. The cache key is opaque and never written in clear
 /// (the whole vault is encrypted).
 class CachedProvider final : public CredentialsProvider {
-public:
+  public:
     CachedProvider(ProviderPtr inner, std::string key, SessionMeta meta, FileVault& vault, const Clock& clock,
                    std::chrono::seconds min_ttl, const Log& log)
-        : m_inner(std::move(inner)), m_key(std::move(key)), m_meta(std::move(meta)), m_vault(vault), m_clock(clock),
-          m_min_ttl(min_ttl), m_log(log) {}
+        : m_inner(std::move(inner)),
+          m_key(std::move(key)),
+          m_meta(std::move(meta)),
+          m_vault(vault),
+          m_clock(clock),
+          m_min_ttl(min_ttl),
+          m_log(log) {}
     Result<Credentials> retrieve() override;
     std::string describe() const override { return "cached " + m_inner->describe(); }
 
-private:
+  private:
     ProviderPtr m_inner;
     std::string m_key;
     SessionMeta m_meta;

@@ -18,32 +18,36 @@ struct Built {
 };
 
 class ChainBuilder {
-public:
+  public:
     ChainBuilder(const ChainOptions& options, ChainDeps& deps) : m_options(options), m_deps(deps) {}
 
-    Result<Built> build(const ProfileConfig& p, bool is_target, bool feeds_role, const std::string& wanted_mfa) {
+    Result<Built> build(const ProfileConfig& p, bool is_target, bool feeds_role,
+                        const std::string& wanted_mfa) {
         if (!p.role_arn.empty()) return build_role(p, is_target, wanted_mfa);
         if (m_deps.has_stored_keys(p.name)) return build_keys(p, is_target, feeds_role, wanted_mfa);
         if (!p.credential_process.empty()) return build_process(p);
         if (p.source) return build(*p.source, false, feeds_role, wanted_mfa);
-        return fail(fmt::format("profile \"{}\" has no stored keys, role_arn, source_profile or credential_process",
-                                p.name),
-                    fmt::format("store its keys with: sesame add {}", p.name));
+        return fail(
+            fmt::format("profile \"{}\" has no stored keys, role_arn, source_profile or credential_process",
+                        p.name),
+            fmt::format("store its keys with: sesame add {}", p.name));
     }
 
-private:
+  private:
     Result<Built> build_process(const ProfileConfig& p) {
-        return Built{std::make_unique<ProcessProvider>(p.name, p.credential_process, m_deps.process_env), false};
+        return Built{std::make_unique<ProcessProvider>(p.name, p.credential_process, m_deps.process_env),
+                     false};
     }
 
-    Result<Built> build_keys(const ProfileConfig& p, bool is_target, bool feeds_role, const std::string& wanted_mfa) {
+    Result<Built> build_keys(const ProfileConfig& p, bool is_target, bool feeds_role,
+                             const std::string& wanted_mfa) {
         ProviderPtr keys = std::make_unique<VaultKeysProvider>(m_deps.vault, p.name);
         if (!m_options.use_session) return Built{std::move(keys), false};
         std::string mfa = wanted_mfa.empty() ? p.mfa_serial : wanted_mfa;
         std::chrono::seconds duration = feeds_role ? k_chained_session_duration : k_session_duration;
         if (is_target && m_options.duration) duration = *m_options.duration;
-        auto session = std::make_unique<SessionTokenProvider>(std::move(keys), m_deps.sts.for_profile(p), m_deps.mfa,
-                                                              mfa, duration);
+        auto session = std::make_unique<SessionTokenProvider>(std::move(keys), m_deps.sts.for_profile(p),
+                                                              m_deps.mfa, mfa, duration);
         std::string key = fmt::format("GetSessionToken\n{}\n{}", p.name, mfa);
         SessionMeta meta{p.name, "GetSessionToken", mfa, ""};
         return Built{wrap(std::move(session), key, meta), !mfa.empty()};
@@ -56,8 +60,9 @@ private:
             if (p.source && p.source->name != p.name) return build(*p.source, false, true, mfa);
             if (m_deps.has_stored_keys(p.name)) return build_keys(p, false, true, mfa);
             if (!p.credential_process.empty()) return build_process(p);
-            return fail(fmt::format("profile \"{}\" has role_arn but nothing to assume it with", p.name),
-                        fmt::format("set source_profile in its section, or store keys with: sesame add {}", p.name));
+            return fail(
+                fmt::format("profile \"{}\" has role_arn but nothing to assume it with", p.name),
+                fmt::format("set source_profile in its section, or store keys with: sesame add {}", p.name));
         }();
         if (!source) return source;
 
@@ -77,8 +82,9 @@ private:
             if (t.empty()) continue;
             auto eq = t.find('=');
             if (eq == std::string_view::npos || eq == 0) {
-                return fail(fmt::format("profile \"{}\": session_tags item \"{}\" is not key=value", p.name, t),
-                            "write session_tags = key1=value1,key2=value2");
+                return fail(
+                    fmt::format("profile \"{}\": session_tags item \"{}\" is not key=value", p.name, t),
+                    "write session_tags = key1=value1,key2=value2");
             }
             in.tags.emplace_back(std::string(trim(t.substr(0, eq))), std::string(trim(t.substr(eq + 1))));
         }
@@ -87,17 +93,17 @@ private:
         bool mfa_here = !mfa.empty() && !source->mfa_satisfied;
         if (mfa_here) in.mfa_serial = mfa;
 
-        auto role = std::make_unique<AssumeRoleProvider>(std::move(source->provider), m_deps.sts.for_profile(p),
-                                                         m_deps.mfa, std::move(in));
-        std::string key =
-            fmt::format("AssumeRole\n{}\n{}\n{}\n{}\n{}", p.name, p.role_arn, p.external_id, p.role_session_name, mfa);
+        auto role = std::make_unique<AssumeRoleProvider>(
+            std::move(source->provider), m_deps.sts.for_profile(p), m_deps.mfa, std::move(in));
+        std::string key = fmt::format("AssumeRole\n{}\n{}\n{}\n{}\n{}", p.name, p.role_arn, p.external_id,
+                                      p.role_session_name, mfa);
         SessionMeta meta{p.name, "AssumeRole", mfa, p.role_arn};
         return Built{wrap(std::move(role), key, meta), source->mfa_satisfied || mfa_here};
     }
 
     ProviderPtr wrap(ProviderPtr inner, std::string key, SessionMeta meta) {
-        return std::make_unique<CachedProvider>(std::move(inner), std::move(key), std::move(meta), m_deps.vault,
-                                                m_deps.clock, m_options.min_ttl, m_deps.log);
+        return std::make_unique<CachedProvider>(std::move(inner), std::move(key), std::move(meta),
+                                                m_deps.vault, m_deps.clock, m_options.min_ttl, m_deps.log);
     }
 
     const ChainOptions& m_options;
@@ -106,7 +112,8 @@ private:
 
 }  // namespace
 
-Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options, ChainDeps& deps) {
+Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options,
+                                   ChainDeps& deps) {
     ChainBuilder builder(options, deps);
     auto built = builder.build(target, true, false, "");
     if (!built) return std::unexpected(built.error());

@@ -17,9 +17,9 @@ namespace sesame {
 
 /// Choices from the command line that shape the chain.
 struct ChainOptions {
-    bool use_session = true;                      ///< false with --no-session
+    bool use_session = true;                       ///< false with --no-session
     std::optional<std::chrono::seconds> duration;  ///< --duration, for the target profile's session
-    std::chrono::seconds min_ttl{300};            ///< SESAME_MIN_TTL: reuse a session while more remains
+    std::chrono::seconds min_ttl{300};             ///< SESAME_MIN_TTL: reuse a session while more remains
 };
 
 struct ChainDeps {

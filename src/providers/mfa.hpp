@@ -12,11 +12,11 @@ namespace sesame {
 /// Supplies MFA codes: the one given with --mfa-token, else asks on the terminal
 /// ("Enter MFA code for ARN: "). A code is single-use at AWS, so a given code is handed out once.
 class MfaCodes {
-public:
+  public:
     MfaCodes(Prompt& prompt, std::optional<Secret> given) : m_prompt(prompt), m_given(std::move(given)) {}
     Result<Secret> code_for(const std::string& serial);
 
-private:
+  private:
     Prompt& m_prompt;
     std::optional<Secret> m_given;
 };

@@ -1,8 +1,7 @@
 #include "providers/process_provider.hpp"
 
-#include <sodium.h>
-
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <nlohmann/json.hpp>
 
@@ -14,8 +13,9 @@ namespace sesame {
 Result<Credentials> parse_credential_process_output(std::string_view text, const std::string& where) {
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        return fail(fmt::format("{}: output is not a JSON object", where),
-                    "credential_process must print {\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}");
+        return fail(
+            fmt::format("{}: output is not a JSON object", where),
+            "credential_process must print {\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}");
     }
     auto version = j.find("Version");
     if (version == j.end() || !version->is_number_integer() || version->get<int>() != 1) {

@@ -12,7 +12,7 @@ namespace sesame {
 /// provider wraps an AssumeRole provider, which wraps a GetSessionToken provider, which wraps
 /// the vault's long-term keys. Each file in providers/ is one such way.
 class CredentialsProvider {
-public:
+  public:
     virtual ~CredentialsProvider() = default;
     virtual Result<Credentials> retrieve() = 0;
     /// A short description for --debug: "AssumeRole arn:aws:iam::1:role/admin".

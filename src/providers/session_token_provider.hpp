@@ -11,14 +11,18 @@ namespace sesame {
 /// STS GetSessionToken on long-term keys, with MFA when a serial is set. The result can call
 /// AssumeRole without another MFA code, which is how one code serves a whole role chain.
 class SessionTokenProvider final : public CredentialsProvider {
-public:
+  public:
     SessionTokenProvider(ProviderPtr source, Sts& sts, MfaCodes& mfa, std::string mfa_serial,
                          std::chrono::seconds duration)
-        : m_source(std::move(source)), m_sts(sts), m_mfa(mfa), m_mfa_serial(std::move(mfa_serial)), m_duration(duration) {}
+        : m_source(std::move(source)),
+          m_sts(sts),
+          m_mfa(mfa),
+          m_mfa_serial(std::move(mfa_serial)),
+          m_duration(duration) {}
     Result<Credentials> retrieve() override;
     std::string describe() const override;
 
-private:
+  private:
     ProviderPtr m_source;
     Sts& m_sts;
     MfaCodes& m_mfa;

@@ -13,7 +13,8 @@ Sts& StsClients::for_profile(const ProfileConfig& profile) {
     m_log.debug("STS endpoint for profile \"" + profile.name + "\": " + endpoint.url + " (signing region " +
                 endpoint.signing_region + ")");
     Client client;
-    client.api = std::make_unique<QueryApi>(*m_http, m_clock, endpoint, RetryPolicy{}, QueryApi::real_sleep, m_log.debug_fn());
+    client.api = std::make_unique<QueryApi>(*m_http, m_clock, endpoint, RetryPolicy{}, QueryApi::real_sleep,
+                                            m_log.debug_fn());
     client.sts = std::make_unique<Sts>(*client.api);
     return *m_clients.emplace(key, std::move(client)).first->second.sts;
 }

@@ -17,14 +17,15 @@ namespace sesame {
 /// Hands out an STS client for a profile's endpoint. The HTTP client is made on first use, so a
 /// command served from the cache never loads the network stack.
 class StsClients {
-public:
+  public:
     using HttpFactory = std::function<std::unique_ptr<HttpClient>()>;
-    StsClients(const AwsConfig& config, const Env& env, const Clock& clock, const Log& log, HttpFactory make_http)
+    StsClients(const AwsConfig& config, const Env& env, const Clock& clock, const Log& log,
+               HttpFactory make_http)
         : m_config(config), m_env(env), m_clock(clock), m_log(log), m_make_http(std::move(make_http)) {}
 
     Sts& for_profile(const ProfileConfig& profile);
 
-private:
+  private:
     struct Client {
         std::unique_ptr<QueryApi> api;
         std::unique_ptr<Sts> sts;

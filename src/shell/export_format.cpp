@@ -89,7 +89,8 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
                               creds.secret_access_key.reveal());
             if (!creds.session_token.empty())
                 out += fmt::format("aws_session_token = {}\n", creds.session_token.reveal());
-            if (creds.expiration) out += fmt::format("aws_credential_expiration = {}\n", format_rfc3339(*creds.expiration));
+            if (creds.expiration)
+                out += fmt::format("aws_credential_expiration = {}\n", format_rfc3339(*creds.expiration));
             if (!region.empty()) out += fmt::format("region = {}\n", region);
             return out;
         }
@@ -103,21 +104,35 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
     if (!creds.expiration) stale.push_back("AWS_CREDENTIAL_EXPIRATION");
     for (const auto& name : stale) {
         switch (format) {
-            case ExportFormat::ExportEnv: out += fmt::format("unset {}\n", name); break;
-            case ExportFormat::Fish: out += fmt::format("set -e {};\n", name); break;
+            case ExportFormat::ExportEnv:
+                out += fmt::format("unset {}\n", name);
+                break;
+            case ExportFormat::Fish:
+                out += fmt::format("set -e {};\n", name);
+                break;
             case ExportFormat::PowerShell:
                 out += fmt::format("Remove-Item Env:{} -ErrorAction SilentlyContinue\n", name);
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     for (const auto& [name, value] : credential_variables(creds, region, profile)) {
         switch (format) {
-            case ExportFormat::Env: out += fmt::format("{}={}\n", name, value); break;
-            case ExportFormat::ExportEnv: out += fmt::format("export {}={}\n", name, shell_quote(value)); break;
-            case ExportFormat::Fish: out += fmt::format("set -gx {} {};\n", name, fish_quote(value)); break;
-            case ExportFormat::PowerShell: out += fmt::format("$env:{} = {}\n", name, powershell_quote(value)); break;
-            default: break;
+            case ExportFormat::Env:
+                out += fmt::format("{}={}\n", name, value);
+                break;
+            case ExportFormat::ExportEnv:
+                out += fmt::format("export {}={}\n", name, shell_quote(value));
+                break;
+            case ExportFormat::Fish:
+                out += fmt::format("set -gx {} {};\n", name, fish_quote(value));
+                break;
+            case ExportFormat::PowerShell:
+                out += fmt::format("$env:{} = {}\n", name, powershell_quote(value));
+                break;
+            default:
+                break;
         }
     }
     return out;

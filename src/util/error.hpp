@@ -31,8 +31,8 @@ inline std::unexpected<Error> fail(std::string message, std::string hint = {}, i
 }  // namespace sesame
 
 /// Evaluates a Result-returning expression; returns its error from the enclosing function.
-#define SESAME_TRY(expr)                                                   \
-    do {                                                                   \
-        auto&& sesame_try_result_ = (expr);                                \
+#define SESAME_TRY(expr)                                                                        \
+    do {                                                                                        \
+        auto&& sesame_try_result_ = (expr);                                                     \
         if (!sesame_try_result_) return std::unexpected(std::move(sesame_try_result_.error())); \
     } while (0)

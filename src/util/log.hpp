@@ -10,7 +10,7 @@ namespace sesame {
 /// debug(); warn() always reaches the user. Callers must never pass a secret, a signed header
 /// or a token: use Secret::redacted() / redact().
 class Log {
-public:
+  public:
     using Sink = std::function<void(std::string_view)>;
     Log() = default;
     Log(Sink sink, bool debug) : m_sink(std::move(sink)), m_debug(debug) {}
@@ -28,7 +28,7 @@ public:
         return [this](const std::string& m) { debug(m); };
     }
 
-private:
+  private:
     Sink m_sink;
     bool m_debug = false;
 };

@@ -44,14 +44,17 @@ std::string format_amz_date(TimePoint t) {
                        tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-std::string format_amz_day(TimePoint t) { return format_amz_date(t).substr(0, 8); }
+std::string format_amz_day(TimePoint t) {
+    return format_amz_date(t).substr(0, 8);
+}
 
 std::optional<TimePoint> parse_rfc3339(std::string_view s) {
     size_t pos = 0;
     int year, mon, day, hour, min, sec;
-    if (!read_int(s, pos, 4, year) || !expect(s, pos, '-') || !read_int(s, pos, 2, mon) || !expect(s, pos, '-') ||
-        !read_int(s, pos, 2, day) || !(expect(s, pos, 'T') || expect(s, pos, ' ')) || !read_int(s, pos, 2, hour) ||
-        !expect(s, pos, ':') || !read_int(s, pos, 2, min) || !expect(s, pos, ':') || !read_int(s, pos, 2, sec))
+    if (!read_int(s, pos, 4, year) || !expect(s, pos, '-') || !read_int(s, pos, 2, mon) ||
+        !expect(s, pos, '-') || !read_int(s, pos, 2, day) || !(expect(s, pos, 'T') || expect(s, pos, ' ')) ||
+        !read_int(s, pos, 2, hour) || !expect(s, pos, ':') || !read_int(s, pos, 2, min) ||
+        !expect(s, pos, ':') || !read_int(s, pos, 2, sec))
         return std::nullopt;
     if (pos < s.size() && s[pos] == '.') {
         ++pos;
@@ -98,10 +101,17 @@ Result<std::chrono::seconds> parse_duration(std::string_view s) {
             break;
         }
         switch (s[pos]) {
-            case 'h': total += n * 3600; break;
-            case 'm': total += n * 60; break;
-            case 's': total += n; break;
-            default: return bad();
+            case 'h':
+                total += n * 3600;
+                break;
+            case 'm':
+                total += n * 60;
+                break;
+            case 's':
+                total += n;
+                break;
+            default:
+                return bad();
         }
         any_unit = true;
         ++pos;

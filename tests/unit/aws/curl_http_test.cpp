@@ -24,7 +24,7 @@ namespace {
 /// A TCP socket on 127.0.0.1. Listening but never accepting: the kernel completes the
 /// handshake, then nothing answers. Not listening: the port is closed once this is destroyed.
 class RawSocket {
-public:
+  public:
     explicit RawSocket(bool listening) {
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -40,7 +40,7 @@ public:
     int port() const { return m_port; }
     int fd() const { return m_fd; }
 
-private:
+  private:
     int m_fd = -1;
     int m_port = 0;
 };
@@ -57,7 +57,8 @@ std::string header_value(std::string_view head, std::string_view name) {
         auto colon = line.find(':');
         if (colon == std::string_view::npos || colon != name.size()) continue;
         if (!std::ranges::equal(line.substr(0, colon), name, [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
             }))
             continue;
         auto value = line.substr(colon + 1);
@@ -72,7 +73,7 @@ std::string header_value(std::string_view head, std::string_view name) {
 /// echoing the body; anything else gets 200 "ok". Plain sockets keep the test free of
 /// extra libraries.
 class LoopbackServer {
-public:
+  public:
     LoopbackServer() : m_listener(true), m_thread([this] { serve(); }) {}
     ~LoopbackServer() {
         m_stop = true;
@@ -86,7 +87,7 @@ public:
         return m_seen;
     }
 
-private:
+  private:
     void serve() {
         while (!m_stop) {
             pollfd pfd{m_listener.fd(), POLLIN, 0};
@@ -125,9 +126,10 @@ private:
                   header_value(head, "Host")};
         bool denied = seen.target == "/denied";
         std::string body = denied ? "denied: " + seen.body : "ok";
-        std::string response = std::string(denied ? "HTTP/1.1 403 Forbidden" : "HTTP/1.1 200 OK") +
-                               "\r\nX-Amzn-RequestId: req-123\r\nContent-Type: text/plain\r\nContent-Length: " +
-                               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        std::string response =
+            std::string(denied ? "HTTP/1.1 403 Forbidden" : "HTTP/1.1 200 OK") +
+            "\r\nX-Amzn-RequestId: req-123\r\nContent-Type: text/plain\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
         {
             std::lock_guard lock(m_mutex);
             m_seen = std::move(seen);
@@ -157,10 +159,11 @@ HttpOptions quick_options() {
 TEST(CurlHttpClient, PostRoundTripReturnsAnErrorStatusAsAResponse) {
     LoopbackServer server;
     CurlHttpClient client(quick_options());
-    HttpRequest request{"POST", server.url("/denied"),
-                        {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
-                         {"X-Sesame-Test", "hello"}},
-                        "Action=GetCallerIdentity&Version=2011-06-15"};
+    HttpRequest request{
+        "POST",
+        server.url("/denied"),
+        {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}, {"X-Sesame-Test", "hello"}},
+        "Action=GetCallerIdentity&Version=2011-06-15"};
 
     auto response = client.send(request);
 
@@ -168,7 +171,8 @@ TEST(CurlHttpClient, PostRoundTripReturnsAnErrorStatusAsAResponse) {
     EXPECT_EQ(response->status, 403);
     EXPECT_EQ(response->body, "denied: Action=GetCallerIdentity&Version=2011-06-15");
     bool has_request_id = false;
-    for (const auto& [name, value] : response->headers) has_request_id |= name == "X-Amzn-RequestId" && value == "req-123";
+    for (const auto& [name, value] : response->headers)
+        has_request_id |= name == "X-Amzn-RequestId" && value == "req-123";
     EXPECT_TRUE(has_request_id);
     Seen seen = server.seen();
     EXPECT_EQ(seen.method, "POST");
@@ -234,8 +238,10 @@ TEST(CurlHttpClient, IgnoresProxyVariablesInTheEnvironment) {
 
     auto response = CurlHttpClient(quick_options()).send({"GET", server.url("/direct"), {}, ""});
 
-    if (previous) ::setenv("http_proxy", previous->c_str(), 1);
-    else ::unsetenv("http_proxy");
+    if (previous)
+        ::setenv("http_proxy", previous->c_str(), 1);
+    else
+        ::unsetenv("http_proxy");
     ASSERT_TRUE(response) << response.error().message;
     EXPECT_EQ(server.seen().target, "/direct");
 }
@@ -272,7 +278,8 @@ TEST(CurlHttpClient, MissingLibraryExplainsWhatToInstall) {
     auto response = client.send({"GET", "http://127.0.0.1:1/", {}, ""});
 
     ASSERT_FALSE(response);
-    EXPECT_NE(response.error().message.find("cannot load libcurl"), std::string::npos) << response.error().message;
+    EXPECT_NE(response.error().message.find("cannot load libcurl"), std::string::npos)
+        << response.error().message;
     EXPECT_NE(response.error().hint.find("apt-get install libcurl4"), std::string::npos);
 }
 

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 
 /// Records every request and answers from a script; runs out -> a transport error.
 class FakeHttp final : public HttpClient {
-public:
+  public:
     std::vector<HttpRequest> requests;
     std::deque<Result<HttpResponse>> script;
 
@@ -35,7 +35,8 @@ public:
 std::string header(const HttpRequest& request, std::string_view name) {
     for (const auto& [key, value] : request.headers) {
         if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
             }))
             return value;
     }
@@ -54,7 +55,8 @@ std::string error_xml(std::string_view code, std::string_view message) {
                        code, message);
 }
 
-const std::string k_identity_xml = R"(<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+const std::string k_identity_xml =
+    R"(<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
     <Arn>arn:aws:iam::123456789012:user/Alice</Arn>
     <UserId>AKIAI44QH8DHBEXAMPLE</UserId>
@@ -66,7 +68,8 @@ const std::string k_identity_xml = R"(<GetCallerIdentityResponse xmlns="https://
 </GetCallerIdentityResponse>)";
 
 Credentials long_term() {
-    return Credentials{"AKIDEXAMPLE", Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), Secret(), std::nullopt};
+    return Credentials{"AKIDEXAMPLE", Secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), Secret(),
+                       std::nullopt};
 }
 
 const QueryCall k_identity_call{"sts", "GetCallerIdentity", "2011-06-15", {}};
@@ -87,12 +90,15 @@ struct Harness {
                 sleeps.push_back(d);
                 clock.advance(1s);
             },
-            [this](const std::string& line) { debug.push_back(line); }, [](std::uint32_t upper) { return upper; });
+            [this](const std::string& line) { debug.push_back(line); },
+            [](std::uint32_t upper) { return upper; });
     }
 };
 
 TEST(QueryFormBody, EncodesActionVersionAndParamsInOrder) {
-    QueryCall call{"sts", "AssumeRole", "2011-06-15",
+    QueryCall call{"sts",
+                   "AssumeRole",
+                   "2011-06-15",
                    {{"RoleArn", "arn:aws:iam::123456789012:role/demo"},
                     {"RoleSessionName", "alice@example.com"},
                     {"Policy", R"({"Version":"2012-10-17"})"},
@@ -112,7 +118,8 @@ TEST(QueryApi, SignsAndPostsTheFormAndReturnsTheDocument) {
     auto doc = h.api().call(long_term(), k_identity_call);
 
     ASSERT_TRUE(doc) << doc.error().message;
-    EXPECT_EQ(text_at(*doc, {"GetCallerIdentityResponse", "GetCallerIdentityResult", "Account"}), "123456789012");
+    EXPECT_EQ(text_at(*doc, {"GetCallerIdentityResponse", "GetCallerIdentityResult", "Account"}),
+              "123456789012");
     ASSERT_EQ(h.http.requests.size(), 1u);
     const HttpRequest& sent = h.http.requests[0];
     EXPECT_EQ(sent.method, "POST");
@@ -120,8 +127,9 @@ TEST(QueryApi, SignsAndPostsTheFormAndReturnsTheDocument) {
     EXPECT_EQ(sent.body, "Action=GetCallerIdentity&Version=2011-06-15");
     EXPECT_EQ(header(sent, "Content-Type"), "application/x-www-form-urlencoded; charset=utf-8");
     EXPECT_EQ(header(sent, "X-Amz-Date"), "20150830T123600Z");
-    EXPECT_TRUE(header(sent, "Authorization")
-                    .starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request"))
+    EXPECT_TRUE(
+        header(sent, "Authorization")
+            .starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request"))
         << header(sent, "Authorization");
     EXPECT_EQ(header(sent, "X-Amz-Security-Token"), "");
 }
@@ -129,7 +137,8 @@ TEST(QueryApi, SignsAndPostsTheFormAndReturnsTheDocument) {
 TEST(QueryApi, TemporaryCallerSendsItsTokenOnlyInTheTokenHeader) {
     Harness h;
     h.http.reply(200, k_identity_xml);
-    Credentials temp{"ASIAEXAMPLE", Secret("temp-secret-value-0123456789"), Secret("FwoGZXIvYXdzEXAMPLETOKEN"), {}};
+    Credentials temp{
+        "ASIAEXAMPLE", Secret("temp-secret-value-0123456789"), Secret("FwoGZXIvYXdzEXAMPLETOKEN"), {}};
 
     ASSERT_TRUE(h.api().call(temp, k_identity_call));
 
@@ -151,17 +160,21 @@ struct ErrorCase {
 
 TEST(QueryApi, MapsAwsErrorsToMessagesAndHintsWithoutRetrying) {
     const std::vector<ErrorCase> cases = {
-        {403, "InvalidClientTokenId", "The security token included in the request is invalid.", "GetSessionToken",
-         "sesame add"},
-        {403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.",
+        {403, "InvalidClientTokenId", "The security token included in the request is invalid.",
          "GetSessionToken", "sesame add"},
-        {403, "SignatureDoesNotMatch", "Signature expired: 20150830T123600Z is now earlier than 20150830T124100Z",
-         "GetCallerIdentity", "clock"},
-        {400, "ExpiredToken", "The security token included in the request is expired", "AssumeRole", "sesame clear"},
+        {403, "SignatureDoesNotMatch",
+         "The request signature we calculated does not match the signature you provided.", "GetSessionToken",
+         "sesame add"},
+        {403, "SignatureDoesNotMatch",
+         "Signature expired: 20150830T123600Z is now earlier than 20150830T124100Z", "GetCallerIdentity",
+         "clock"},
+        {400, "ExpiredToken", "The security token included in the request is expired", "AssumeRole",
+         "sesame clear"},
         {403, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
          "GetSessionToken", "MFA code"},
         {403, "AccessDenied",
-         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: "
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on "
+         "resource: "
          "arn:aws:iam::123456789012:role/demo",
          "AssumeRole", "trust policy"},
         {403, "AccessDenied", "Cannot call GetSessionToken with session credentials", "GetSessionToken",
@@ -170,8 +183,9 @@ TEST(QueryApi, MapsAwsErrorsToMessagesAndHintsWithoutRetrying) {
          "DecodeAuthorizationMessage", "allow sts:DecodeAuthorizationMessage"},
         {403, "RegionDisabledException", "STS is not activated in this region for account:123456789012.",
          "AssumeRole", "not activated in us-east-1"},
-        {400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-         "AssumeRole", "MaxSessionDuration"},
+        {400, "ValidationError",
+         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", "AssumeRole",
+         "MaxSessionDuration"},
         {400, "MalformedPolicyDocument", "Syntax errors in policy.", "AssumeRole", ""},
     };
     for (const auto& c : cases) {
@@ -211,8 +225,8 @@ TEST(QueryApi, RetriesServerErrorsThenSucceedsWithAFreshSignature) {
 }
 
 TEST(QueryApi, RetriesThrottlingCodesTransportErrorsAnd429) {
-    for (std::string code : {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
-                             "RequestThrottled", "IDPCommunicationError"}) {
+    for (std::string code : {"Throttling", "ThrottlingException", "RequestLimitExceeded",
+                             "TooManyRequestsException", "RequestThrottled", "IDPCommunicationError"}) {
         SCOPED_TRACE(code);
         Harness h;
         h.http.reply(400, error_xml(code, "Rate exceeded"));
@@ -236,7 +250,8 @@ TEST(QueryApi, GivesUpAfterMaxAttemptsWithTheLastError) {
     auto doc = h.api().call(long_term(), k_identity_call);
 
     ASSERT_FALSE(doc);
-    EXPECT_EQ(doc.error().message, "GetCallerIdentity failed: Throttling: Rate exceeded (gave up after 4 attempts)");
+    EXPECT_EQ(doc.error().message,
+              "GetCallerIdentity failed: Throttling: Rate exceeded (gave up after 4 attempts)");
     EXPECT_NE(doc.error().hint.find("rate-limiting"), std::string::npos);
     EXPECT_EQ(h.http.requests.size(), 4u);
     EXPECT_EQ(h.sleeps, (std::vector<std::chrono::milliseconds>{200ms, 400ms, 500ms}));
@@ -271,7 +286,8 @@ TEST(QueryApi, DefaultRandomJitterStaysWithinTheCap) {
 
 TEST(QueryApi, NonXmlErrorBodyIsShownSanitisedAndShort) {
     Harness h;
-    std::string page = "<html>\r\n<body>\tAccess\x01 blocked by proxy" + std::string(300, 'x') + "</body></html>";
+    std::string page =
+        "<html>\r\n<body>\tAccess\x01 blocked by proxy" + std::string(300, 'x') + "</body></html>";
     h.http.reply(403, page);
     h.http.reply(404, "");
 
@@ -282,8 +298,8 @@ TEST(QueryApi, NonXmlErrorBodyIsShownSanitisedAndShort) {
     const std::string prefix = "GetCallerIdentity failed: HTTP 403: <html> <body> Access blocked by proxyxxx";
     EXPECT_TRUE(doc.error().message.starts_with(prefix)) << doc.error().message;
     EXPECT_TRUE(doc.error().message.ends_with("x…"));
-    EXPECT_EQ(doc.error().message.size(), std::string("GetCallerIdentity failed: HTTP 403: ").size() + 200 +
-                                              std::string("…").size());
+    EXPECT_EQ(doc.error().message.size(),
+              std::string("GetCallerIdentity failed: HTTP 403: ").size() + 200 + std::string("…").size());
     ASSERT_FALSE(empty);
     EXPECT_EQ(empty.error().message, "GetCallerIdentity failed: HTTP 404 with an empty body");
     EXPECT_EQ(h.http.requests.size(), 2u);
@@ -307,15 +323,19 @@ TEST(QueryApi, DebugLinesDescribeAttemptsButNoSecrets) {
     h.http.reply(500, error_xml("InternalFailure", "oops"));
     h.http.reply(200, k_identity_xml);
     QueryCall call{"sts", "GetSessionToken", "2011-06-15", {{"TokenCode", "654321"}}};
-    Credentials temp{"ASIAEXAMPLE", Secret("temp-secret-value-0123456789"), Secret("FwoGZXIvYXdzEXAMPLETOKEN"), {}};
+    Credentials temp{
+        "ASIAEXAMPLE", Secret("temp-secret-value-0123456789"), Secret("FwoGZXIvYXdzEXAMPLETOKEN"), {}};
 
     ASSERT_TRUE(h.api().call(temp, call));
 
     ASSERT_EQ(h.debug.size(), 2u);
     EXPECT_EQ(h.debug[0],
-              "sts GetSessionToken attempt 1/4: POST https://sts.us-east-1.amazonaws.com/ -> HTTP 500 InternalFailure "
+              "sts GetSessionToken attempt 1/4: POST https://sts.us-east-1.amazonaws.com/ -> HTTP 500 "
+              "InternalFailure "
               "(request id 4a6d2a5b-0000-11e0-8154-cbc7ccf896c7) in 0 ms; retrying in 200 ms");
-    EXPECT_EQ(h.debug[1], "sts GetSessionToken attempt 2/4: POST https://sts.us-east-1.amazonaws.com/ -> HTTP 200 in 0 ms");
+    EXPECT_EQ(
+        h.debug[1],
+        "sts GetSessionToken attempt 2/4: POST https://sts.us-east-1.amazonaws.com/ -> HTTP 200 in 0 ms");
     for (const auto& line : h.debug) {
         for (std::string_view secret : {"temp-secret", "FwoGZXIv", "654321", "Signature=", "ASIAEXAMPLE"}) {
             EXPECT_EQ(line.find(secret), std::string::npos) << secret;
@@ -324,7 +344,8 @@ TEST(QueryApi, DebugLinesDescribeAttemptsButNoSecrets) {
 }
 
 TEST(ParseAwsError, IgnoresNamespacesAndFindsEc2StyleErrors) {
-    auto prefixed = parse_aws_error(R"(<aws:ErrorResponse xmlns:aws="https://iam.amazonaws.com/doc/2010-05-08/">
+    auto prefixed =
+        parse_aws_error(R"(<aws:ErrorResponse xmlns:aws="https://iam.amazonaws.com/doc/2010-05-08/">
         <aws:Error><aws:Type>Sender</aws:Type><aws:Code>NoSuchEntity</aws:Code>
         <aws:Message>The user with name bob cannot be found.</aws:Message></aws:Error>
         <aws:RequestId>abc-123</aws:RequestId></aws:ErrorResponse>)");

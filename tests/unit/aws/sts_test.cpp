@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 /// Records every request and answers from a script.
 class FakeHttp final : public HttpClient {
-public:
+  public:
     std::vector<HttpRequest> requests;
     std::deque<HttpResponse> script;
 
@@ -29,7 +29,8 @@ public:
 
 // Response samples from the STS API reference (docs.aws.amazon.com/STS/latest/APIReference),
 // including its habit of wrapping tokens over indented lines.
-const std::string k_session_token_xml = R"(<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+const std::string k_session_token_xml =
+    R"(<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetSessionTokenResult>
     <Credentials>
       <SessionToken>
@@ -52,10 +53,12 @@ const std::string k_session_token_xml = R"(<GetSessionTokenResponse xmlns="https
 
 const std::string k_session_token =
     "AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT+FvwqnKwRcOIfrRh3c/LTo6UDdyJwOOvEVPvLXCrrrUtdnniCEXAMPLE/"
-    "IvU1dYUg2RVAJBanLiHb4IgRmpRV3zrkuWJOgQs8IZZaIv2BXIa2R4OlgkBN9bkUDNCJiBeb/AXlzBBko7b15fjrBs2+cTQtpZ3CYWFXG8C5zqx37w"
+    "IvU1dYUg2RVAJBanLiHb4IgRmpRV3zrkuWJOgQs8IZZaIv2BXIa2R4OlgkBN9bkUDNCJiBeb/"
+    "AXlzBBko7b15fjrBs2+cTQtpZ3CYWFXG8C5zqx37w"
     "nOE49mRl/+OtkIKGO7fAE";
 
-const std::string k_assume_role_xml = R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+const std::string k_assume_role_xml =
+    R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 <AssumeRoleResult>
   <SourceIdentity>Alice</SourceIdentity>
     <AssumedRoleUser>
@@ -81,7 +84,8 @@ const std::string k_assume_role_xml = R"(<AssumeRoleResponse xmlns="https://sts.
   </ResponseMetadata>
 </AssumeRoleResponse>)";
 
-const std::string k_caller_identity_xml = R"(<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+const std::string k_caller_identity_xml =
+    R"(<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
   <Arn>arn:aws:iam::123456789012:user/Alice</Arn>
     <UserId>AKIAI44QH8DHBEXAMPLE</UserId>
@@ -92,7 +96,8 @@ const std::string k_caller_identity_xml = R"(<GetCallerIdentityResponse xmlns="h
   </ResponseMetadata>
 </GetCallerIdentityResponse>)";
 
-const std::string k_federation_xml = R"(<GetFederationTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+const std::string k_federation_xml =
+    R"(<GetFederationTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetFederationTokenResult>
     <Credentials>
       <SessionToken>AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQW</SessionToken>
@@ -150,8 +155,8 @@ TEST(Sts, GetSessionTokenWithMfaSendsTheFormAndParsesCredentials) {
     Harness h;
     h.reply(200, k_session_token_xml);
 
-    auto creds = h.sts.get_session_token(
-        caller(), {3600s, "arn:aws:iam::123456789012:mfa/alice", Secret("123456")});
+    auto creds =
+        h.sts.get_session_token(caller(), {3600s, "arn:aws:iam::123456789012:mfa/alice", Secret("123456")});
 
     ASSERT_TRUE(creds) << creds.error().message;
     EXPECT_EQ(h.http.requests.at(0).body,
@@ -206,7 +211,8 @@ TEST(Sts, AssumeRoleSendsEveryParameterInStsNames) {
     EXPECT_EQ(role->assumed_role_arn, "arn:aws:sts::123456789012:assumed-role/demo/TestAR");
     EXPECT_EQ(role->assumed_role_id, "ARO123EXAMPLE123:TestAR");
     EXPECT_EQ(role->credentials.access_key_id, "ASIAIOSFODNN7EXAMPLE");
-    EXPECT_TRUE(role->credentials.session_token.reveal().starts_with("AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM"));
+    EXPECT_TRUE(role->credentials.session_token.reveal().starts_with(
+        "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM"));
     EXPECT_TRUE(role->credentials.session_token.reveal().ends_with("wj2ICCR/oLxBA=="));
     EXPECT_EQ(role->credentials.expiration, utc(2019, 11, 9, 13, 34, 41));
 }
@@ -215,8 +221,8 @@ TEST(Sts, AssumeRoleMinimalSendsOnlyArnAndSessionName) {
     Harness h;
     h.reply(200, k_assume_role_xml);
 
-    ASSERT_TRUE(h.sts.assume_role(caller(), {.role_arn = "arn:aws:iam::123456789012:role/demo",
-                                             .session_name = "sesame-1714557600"}));
+    ASSERT_TRUE(h.sts.assume_role(
+        caller(), {.role_arn = "arn:aws:iam::123456789012:role/demo", .session_name = "sesame-1714557600"}));
 
     EXPECT_EQ(h.http.requests.at(0).body,
               "Action=AssumeRole&Version=2011-06-15"
@@ -259,7 +265,8 @@ TEST(Sts, ResponseMissingAFieldIsAnErrorNamingIt) {
     };
     const std::vector<Case> cases = {
         {"<AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>", "Credentials/AccessKeyId"},
-        {"<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>", "Credentials/SecretAccessKey"},
+        {"<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>",
+         "Credentials/SecretAccessKey"},
         {"<Expiration>2019-11-09T13:34:41Z</Expiration>", "Credentials/Expiration"},
         {"<Arn>arn:aws:sts::123456789012:assumed-role/demo/TestAR</Arn>", "AssumedRoleUser/Arn"},
         {"<AssumedRoleId>ARO123EXAMPLE123:TestAR</AssumedRoleId>", "AssumedRoleUser/AssumedRoleId"},
@@ -273,7 +280,8 @@ TEST(Sts, ResponseMissingAFieldIsAnErrorNamingIt) {
         Harness h;
         h.reply(200, xml);
 
-        auto role = h.sts.assume_role(caller(), {.role_arn = "arn:aws:iam::123456789012:role/demo", .session_name = "s"});
+        auto role = h.sts.assume_role(
+            caller(), {.role_arn = "arn:aws:iam::123456789012:role/demo", .session_name = "s"});
 
         ASSERT_FALSE(role);
         EXPECT_EQ(role.error().message, "malformed AssumeRole response from STS: missing " + c.missing);
@@ -294,10 +302,12 @@ TEST(Sts, EmptySessionTokenAndBadExpirationAreErrors) {
     auto bad = h.sts.get_session_token(caller(), {});
 
     ASSERT_FALSE(empty);
-    EXPECT_EQ(empty.error().message, "malformed GetSessionToken response from STS: missing Credentials/SessionToken");
+    EXPECT_EQ(empty.error().message,
+              "malformed GetSessionToken response from STS: missing Credentials/SessionToken");
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().message,
-              "malformed GetSessionToken response from STS: Credentials/Expiration \"next tuesday\" is not a timestamp");
+              "malformed GetSessionToken response from STS: Credentials/Expiration \"next tuesday\" is not a "
+              "timestamp");
 }
 
 TEST(Sts, ResponseForAnotherActionIsAnError) {
@@ -307,7 +317,8 @@ TEST(Sts, ResponseForAnotherActionIsAnError) {
     auto creds = h.sts.get_session_token(caller(), {});
 
     ASSERT_FALSE(creds);
-    EXPECT_EQ(creds.error().message, "malformed GetSessionToken response from STS: missing GetSessionTokenResult");
+    EXPECT_EQ(creds.error().message,
+              "malformed GetSessionToken response from STS: missing GetSessionTokenResult");
 }
 
 TEST(Sts, AwsErrorsPassThroughWithHints) {
@@ -321,11 +332,13 @@ TEST(Sts, AwsErrorsPassThroughWithHints) {
   <RequestId>9f1c2a3b-1111-4c5d-8e9f-0123456789ab</RequestId>
 </ErrorResponse>)");
 
-    auto creds = h.sts.get_session_token(caller(), {3600s, "arn:aws:iam::123456789012:mfa/alice", Secret("000000")});
+    auto creds =
+        h.sts.get_session_token(caller(), {3600s, "arn:aws:iam::123456789012:mfa/alice", Secret("000000")});
 
     ASSERT_FALSE(creds);
     EXPECT_EQ(creds.error().message,
-              "GetSessionToken failed: AccessDenied: MultiFactorAuthentication failed with invalid MFA one time pass code.");
+              "GetSessionToken failed: AccessDenied: MultiFactorAuthentication failed with invalid MFA one "
+              "time pass code.");
     EXPECT_NE(creds.error().hint.find("MFA code"), std::string::npos);
     EXPECT_EQ(h.http.requests.size(), 1u);
 }

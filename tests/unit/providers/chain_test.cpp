@@ -26,7 +26,7 @@ std::string form_value(const std::string& body, const std::string& key) {
 
 /// Answers STS calls by Action with fresh credentials that expire an hour (or DurationSeconds) later.
 class FakeSts final : public HttpClient {
-public:
+  public:
     explicit FakeSts(const Clock& clock) : m_clock(clock) {}
     std::vector<HttpRequest> requests;
 
@@ -39,17 +39,23 @@ public:
         std::string creds = "<Credentials><AccessKeyId>ASIAFAKE" + std::to_string(n) +
                             "</AccessKeyId><SecretAccessKey>secret" + std::to_string(n) +
                             "</SecretAccessKey><SessionToken>token" + std::to_string(n) +
-                            "</SessionToken><Expiration>" + format_rfc3339(expires) + "</Expiration></Credentials>";
+                            "</SessionToken><Expiration>" + format_rfc3339(expires) +
+                            "</Expiration></Credentials>";
         std::string xmlns = " xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"";
         if (action == "GetSessionToken")
-            return HttpResponse{200, {}, "<GetSessionTokenResponse" + xmlns + "><GetSessionTokenResult>" + creds +
-                                             "</GetSessionTokenResult></GetSessionTokenResponse>"};
+            return HttpResponse{200,
+                                {},
+                                "<GetSessionTokenResponse" + xmlns + "><GetSessionTokenResult>" + creds +
+                                    "</GetSessionTokenResult></GetSessionTokenResponse>"};
         if (action == "AssumeRole")
-            return HttpResponse{200, {}, "<AssumeRoleResponse" + xmlns + "><AssumeRoleResult>" + creds +
-                                             "<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/admin/s"
-                                             "</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>"
-                                             "</AssumeRoleResult></AssumeRoleResponse>"};
-        return HttpResponse{400, {}, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>"};
+            return HttpResponse{200,
+                                {},
+                                "<AssumeRoleResponse" + xmlns + "><AssumeRoleResult>" + creds +
+                                    "<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/admin/s"
+                                    "</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>"
+                                    "</AssumeRoleResult></AssumeRoleResponse>"};
+        return HttpResponse{
+            400, {}, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>"};
     }
     std::vector<std::string> actions() const {
         std::vector<std::string> out;
@@ -57,12 +63,12 @@ public:
         return out;
     }
 
-private:
+  private:
     const Clock& m_clock;
 };
 
 class ScriptedPrompt final : public Prompt {
-public:
+  public:
     std::vector<std::string> questions;
     Result<std::string> ask(std::string_view q) override {
         questions.emplace_back(q);
@@ -76,12 +82,12 @@ public:
 };
 
 class FixedPassphrase final : public PassphraseSource {
-public:
+  public:
     Result<Secret> passphrase(bool) override { return Secret("correct horse"); }
 };
 
 class ChainTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/sesame-chain-XXXXXX";
         m_dir = mkdtemp(tmpl);
@@ -136,7 +142,7 @@ protected:
     std::shared_ptr<ProfileConfig> alice;
     ProfileConfig admin;
 
-private:
+  private:
     std::string m_dir;
 };
 
@@ -164,7 +170,8 @@ TEST_F(ChainTest, SecondRunIsServedFromTheVault) {
 
 TEST_F(ChainTest, ExpiringRoleSessionIsRenewedFromTheCachedMfaSession) {
     ASSERT_TRUE(run(admin));
-    clock.advance(56min);  // role session has 4 minutes left (< 5 min): renew it; the 8h MFA session still serves
+    clock.advance(
+        56min);  // role session has 4 minutes left (< 5 min): renew it; the 8h MFA session still serves
     auto renewed = run(admin);
     ASSERT_TRUE(renewed);
     EXPECT_EQ(http.actions(), (std::vector<std::string>{"GetSessionToken", "AssumeRole", "AssumeRole"}));

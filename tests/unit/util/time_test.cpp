@@ -11,7 +11,8 @@ TEST(Duration, ParsesTheFormsUsersType) {
     struct Case {
         const char* in;
         long long seconds;
-    } cases[] = {{"1h", 3600}, {"90m", 5400}, {"3600s", 3600}, {"1h30m", 5400}, {"3600", 3600}, {"2h0m30s", 7230}};
+    } cases[] = {{"1h", 3600},    {"90m", 5400},  {"3600s", 3600},
+                 {"1h30m", 5400}, {"3600", 3600}, {"2h0m30s", 7230}};
     for (const auto& c : cases) {
         auto d = parse_duration(c.in);
         ASSERT_TRUE(d) << c.in;
@@ -23,7 +24,8 @@ TEST(Duration, RejectsGarbageWithTheInputInTheMessage) {
     for (const char* in : {"", "h", "1x", "-5m", "1h30", "1.5h", "abc"}) {
         auto d = parse_duration(in);
         ASSERT_FALSE(d) << in;
-        EXPECT_NE(d.error().message.find(std::string("\"") + in + "\""), std::string::npos) << d.error().message;
+        EXPECT_NE(d.error().message.find(std::string("\"") + in + "\""), std::string::npos)
+            << d.error().message;
         EXPECT_FALSE(d.error().hint.empty());
     }
 }
