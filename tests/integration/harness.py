@@ -17,6 +17,8 @@ Fixture (account 123456789012):
 from __future__ import annotations
 
 import atexit
+import pty
+import select
 import json
 import os
 import re
@@ -496,3 +498,49 @@ def rfc3339_to_epoch(text: str) -> float:
     from datetime import datetime
 
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def run_dialog(
+    argv: list[str], env: dict[str, str], answers: Sequence[tuple[str, str]], timeout: float = 30
+) -> tuple[str, str, int]:
+    """Runs argv on a pseudo-terminal (stdout on a pipe) and answers each prompt in turn: when
+    the terminal output since the last answer contains answers[i][0], types answers[i][1] and a
+    newline. Returns (stdout, everything the terminal showed, exit status)."""
+    out_r, out_w = os.pipe()
+    pid, master = pty.fork()
+    if pid == 0:
+        try:
+            os.close(out_r)
+            os.dup2(out_w, 1)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    os.close(out_w)
+    stdout, tty, pending = b"", b"", b""
+    step = 0
+    deadline = time.monotonic() + timeout
+    open_fds = {master, out_r}
+    while open_fds and time.monotonic() < deadline:
+        ready, _, _ = select.select(list(open_fds), [], [], 0.2)
+        for fd in ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                open_fds.discard(fd)
+            elif fd == master:
+                tty += chunk
+                pending += chunk
+            else:
+                stdout += chunk
+        if step < len(answers) and answers[step][0].encode() in pending:
+            os.write(master, answers[step][1].encode() + b"\n")
+            pending = b""
+            step += 1
+    if open_fds:
+        os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    os.close(master)
+    os.close(out_r)
+    return stdout.decode(errors="replace"), tty.decode(errors="replace"), os.waitstatus_to_exitcode(status)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import sys
 import time
@@ -21,6 +19,7 @@ from harness import (
     SesameTestCase,
     aws_cli,
     rfc3339_to_epoch,
+    run_dialog,
     section,
     sesame_bin,
 )
@@ -101,8 +100,8 @@ class ExportTest(SesameTestCase):
             section("alice") + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN, mfa_serial=MFA_SERIAL)
         )
         mark = self.moto.mark()
-        stdout, tty_output, status = run_on_pty(
-            [sesame_bin(), "export", "admin", "--format", "json"], self.sb.child_env(), answer="246810\n"
+        stdout, tty_output, status = run_dialog(
+            [sesame_bin(), "export", "admin", "--format", "json"], self.sb.child_env(), [("Enter MFA code", "246810")]
         )
         self.assertEqual(status, 0, f"tty: {tty_output!r}\nstdout: {stdout!r}")
         self.assertIn("Enter MFA code for", tty_output)
@@ -196,49 +195,3 @@ class ExportTest(SesameTestCase):
         proc = self.sb.run(["export", "admin", "--format", "yaml"])
         self.assertFails(proc, "yaml")
         self.assertEqual(proc.stdout, "")
-
-
-def run_on_pty(argv: list[str], env: dict[str, str], answer: str, timeout: float = 30) -> tuple[str, str, int]:
-    """Runs argv with a pseudo-terminal as its controlling terminal (so /dev/tty works) and its
-    stdout on a pipe, as credential_process does. Types `answer` once the terminal shows an
-    `Enter MFA code ...:` prompt. Returns (stdout, terminal output, exit status)."""
-    out_r, out_w = os.pipe()
-    pid, master = pty.fork()
-    if pid == 0:  # child
-        try:
-            os.close(out_r)
-            os.dup2(out_w, 1)
-            os.execve(argv[0], argv, env)
-        finally:
-            os._exit(127)
-    os.close(out_w)
-    stdout, tty = b"", b""
-    answered = False
-    deadline = time.monotonic() + timeout
-    open_fds = {master, out_r}
-    while open_fds and time.monotonic() < deadline:
-        ready, _, _ = select.select(list(open_fds), [], [], 0.2)
-        for fd in ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # EIO on the pty master once the child is gone
-                chunk = b""
-            if not chunk:
-                open_fds.discard(fd)
-            elif fd == master:
-                tty += chunk
-            else:
-                stdout += chunk
-        if not answered and b"Enter MFA code" in tty and tty.rstrip().endswith(b":"):
-            os.write(master, answer.encode())
-            answered = True
-    if open_fds:
-        os.kill(pid, 9)
-    _, status = os.waitpid(pid, 0)
-    os.close(master)
-    os.close(out_r)
-    return stdout.decode(errors="replace"), tty.decode(errors="replace"), os.waitstatus_to_exitcode(status)
-
-
-if __name__ == "__main__":
-    unittest.main()

@@ -11,26 +11,14 @@
 #include <fstream>
 #include <set>
 
+#include "temp_dir.hpp"
+
 namespace sesame {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
-  public:
-    TempDir() {
-        char tmpl[] = "/tmp/sesame-files-test-XXXXXX";
-        const char* made = ::mkdtemp(tmpl);
-        if (!made) std::abort();
-        m_path = made;
-    }
-    ~TempDir() { fs::remove_all(m_path); }
-    const std::string& path() const { return m_path; }
-    std::string operator/(const std::string& name) const { return m_path + "/" + name; }
-
-  private:
-    std::string m_path;
-};
+using testing::TempDir;
 
 void write_plain(const std::string& path, const std::string& content) {
     std::ofstream(path) << content;

@@ -4,10 +4,8 @@
 #include "providers/chain.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-
+#include "temp_dir.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -89,16 +87,15 @@ class FixedPassphrase final : public PassphraseSource {
 class ChainTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        char tmpl[] = "/tmp/sesame-chain-XXXXXX";
-        m_dir = mkdtemp(tmpl);
         FileVaultOptions opts;
         opts.kdf = minimum_kdf_params();
-        vault = std::make_unique<FileVault>(m_dir + "/vault", passphrase, clock, opts);
+        vault = std::make_unique<FileVault>(m_tmp.path() + "/vault", passphrase, clock, opts);
         ASSERT_TRUE(vault->update([&](VaultData& d) -> Result<void> {
             d.keys["alice"] = StoredKey{"AKIAALICEALICEALICE1", Secret("alice-secret"), clock.now()};
             return {};
         }));
-        auto cfg = AwsConfig::parse("", "", ConfigPaths{m_dir + "/config", m_dir + "/credentials"});
+        auto cfg =
+            AwsConfig::parse("", "", ConfigPaths{m_tmp.path() + "/config", m_tmp.path() + "/credentials"});
         ASSERT_TRUE(cfg);
         config = std::make_unique<AwsConfig>(std::move(*cfg));
 
@@ -112,8 +109,6 @@ class ChainTest : public ::testing::Test {
         admin.mfa_serial = alice->mfa_serial;
         admin.source = alice;
     }
-    void TearDown() override { std::filesystem::remove_all(m_dir); }
-
     /// One command's worth of work: a fresh chain, as each sesame process builds.
     Result<Credentials> run(const ProfileConfig& target, ChainOptions options = {}) {
         MfaCodes mfa(prompt, std::nullopt);
@@ -143,7 +138,7 @@ class ChainTest : public ::testing::Test {
     ProfileConfig admin;
 
   private:
-    std::string m_dir;
+    testing::TempDir m_tmp;
 };
 
 TEST_F(ChainTest, RoleWithMfaAsksOnceAtGetSessionTokenThenAssumesWithoutCode) {

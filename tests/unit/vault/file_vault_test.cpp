@@ -11,6 +11,7 @@
 #include <set>
 
 #include "platform/files.hpp"
+#include "temp_dir.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
@@ -19,21 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class TempDir {
-  public:
-    TempDir() {
-        char tmpl[] = "/tmp/sesame-vault-test-XXXXXX";
-        const char* made = ::mkdtemp(tmpl);
-        if (!made) std::abort();
-        m_path = made;
-    }
-    ~TempDir() { fs::remove_all(m_path); }
-    const std::string& path() const { return m_path; }
-    std::string operator/(const std::string& name) const { return m_path + "/" + name; }
-
-  private:
-    std::string m_path;
-};
+using testing::TempDir;
 
 /// Answers with a fixed passphrase and records every request.
 class FakePassphrase final : public PassphraseSource {
