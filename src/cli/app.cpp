@@ -10,6 +10,7 @@
 #include "cli/export.hpp"
 #include "cli/list.hpp"
 #include "cli/remove.hpp"
+#include "cli/server.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
@@ -22,6 +23,7 @@ const std::vector<CommandInfo>& commands() {
         {"export", "Print temporary credentials (env, export-env, json, ini, fish, powershell)"},
         {"remove", "Delete a profile's stored keys and sessions"},
         {"clear", "Delete cached sessions (all, or one profile's)"},
+        {"server", "Serve credentials on loopback as ECS or EC2 (IMDSv2) do, refreshed before expiry"},
     };
     return table;
 }
@@ -87,7 +89,16 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     ExecOptions exec;
     add_credential_flags(subs["exec"], exec.credentials);
     subs["exec"]->add_option("command", exec.command, "Command and arguments (after --; default $SHELL)");
-    subs["exec"]->footer("Example: sesame exec admin -- aws s3 ls");
+    bool ecs_server = false, ec2_server = false, exec_lazy = false, exec_imdsv1 = false;
+    subs["exec"]->add_flag("--ecs-server", ecs_server,
+                           "Serve credentials to the command from a loopback ECS-style endpoint (refreshed)");
+    subs["exec"]->add_flag("--ec2-server", ec2_server,
+                           "Serve credentials to the command from a loopback EC2 metadata (IMDSv2) endpoint");
+    subs["exec"]->add_flag("--lazy", exec_lazy, "With an endpoint: fetch credentials on the first request");
+    subs["exec"]->add_flag("--imdsv1", exec_imdsv1,
+                           "With --ec2-server: also answer requests without a token");
+    subs["exec"]->footer(
+        "Examples:\n  sesame exec admin -- aws s3 ls\n  sesame exec admin --ecs-server -- terraform apply");
 
     ExportOptions exp;
     add_credential_flags(subs["export"], exp.credentials);
@@ -101,6 +112,16 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     subs["remove"]->add_flag("-f,--force", remove.force, "Do not ask for confirmation");
     subs["remove"]->add_flag("--sessions-only", remove.sessions_only,
                              "Keep the keys; delete only cached sessions");
+
+    ServerOptions server;
+    add_credential_flags(subs["server"], server.credentials);
+    subs["server"]->add_flag("--ecs", server.ecs, "ECS container-credentials endpoint");
+    subs["server"]->add_flag("--ec2", server.ec2, "EC2 instance-metadata endpoint (IMDSv2)");
+    subs["server"]->add_option("--port", server.port, "Port on 127.0.0.1 (default: a free one)");
+    subs["server"]->add_flag("--lazy", server.lazy, "Fetch credentials on the first request");
+    subs["server"]->add_flag("--imdsv1", server.imdsv1, "With --ec2: also answer requests without a token");
+    subs["server"]->footer(
+        "Example: eval \"$(sesame server admin --ecs &)\"  (prints the variables to export)");
 
     ClearOptions clear;
     subs["clear"]->add_option("profile", clear.profile, "Only this profile's sessions");
@@ -143,12 +164,20 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         result = run_list(list, ctx);
     } else if (subs["exec"]->parsed()) {
         exec.command.insert(exec.command.end(), command.begin(), command.end());
+        if (ecs_server || ec2_server || exec_lazy || exec_imdsv1) {
+            auto endpoint = endpoint_options(ecs_server, ec2_server, 0, exec_lazy, exec_imdsv1,
+                                             "--ecs-server", "--ec2-server");
+            if (!endpoint) return report(endpoint.error(), err);
+            exec.endpoint = *endpoint;
+        }
         result = run_exec(exec, ctx);
     } else if (subs["export"]->parsed()) {
         if (!command.empty()) return report(Error{"export takes no command after --", "", 2}, err);
         result = run_export(exp, ctx);
     } else if (subs["remove"]->parsed()) {
         result = run_remove(remove, ctx);
+    } else if (subs["server"]->parsed()) {
+        result = run_server(server, ctx);
     } else if (subs["clear"]->parsed()) {
         result = run_clear(clear, ctx);
     } else {

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "config/profile.hpp"
-#include "providers/chain.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
@@ -14,7 +12,26 @@ std::string pick_profile(const Context& ctx, const std::string& given) {
     return "default";
 }
 
-Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialRequest& request) {
+CredentialSource::CredentialSource(Context& ctx, std::string name, ProfileConfig profile,
+                                   ChainOptions options, std::set<std::string> stored,
+                                   std::optional<Secret> mfa_code)
+    : m_ctx(ctx),
+      m_name(std::move(name)),
+      m_profile(std::move(profile)),
+      m_options(options),
+      m_stored(std::move(stored)),
+      m_mfa(ctx.prompt(), std::move(mfa_code)),
+      m_sts(make_sts_clients()) {}
+
+std::unique_ptr<StsClients> CredentialSource::make_sts_clients() const {
+    // open() has loaded the config already, so this cannot fail here.
+    const AwsConfig* config = *m_ctx.config();
+    return std::make_unique<StsClients>(*config, m_ctx.env(), m_ctx.clock(), m_ctx.log(),
+                                        m_ctx.http_factory());
+}
+
+Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
+    Context& ctx, const CredentialRequest& request, std::optional<std::chrono::seconds> min_ttl) {
     std::string name = pick_profile(ctx, request.profile);
     if (!request.region.empty()) ctx.env().set("AWS_REGION", request.region);
 
@@ -34,6 +51,7 @@ Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialReq
         if (!d) return std::unexpected(std::move(d.error()).context("SESAME_MIN_TTL"));
         options.min_ttl = *d;
     }
+    if (min_ttl) options.min_ttl = std::max(options.min_ttl, *min_ttl);
 
     auto config = ctx.config();
     if (!config) return std::unexpected(config.error());
@@ -45,28 +63,48 @@ Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialReq
     if (!profile) return std::unexpected(profile.error());
     for (const auto& w : profile->warnings) ctx.log().warn(w);
 
-    std::optional<Secret> given_code;
-    if (!request.mfa_token.empty()) given_code = Secret(request.mfa_token);
-    MfaCodes mfa(ctx.prompt(), std::move(given_code));
-    StsClients sts(**config, ctx.env(), ctx.clock(), ctx.log(), ctx.http_factory());
-    std::map<std::string, std::string> process_env = ctx.env().all();
+    std::optional<Secret> code;
+    if (!request.mfa_token.empty()) code = Secret(request.mfa_token);
+    return std::unique_ptr<CredentialSource>(
+        new CredentialSource(ctx, name, std::move(*profile), options, *stored, std::move(code)));
+}
+
+Result<Credentials> CredentialSource::fetch() {
+    std::map<std::string, std::string> process_env = m_ctx.env().all();
     for (const char* v :
          {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"})
         process_env.erase(v);
-    ChainDeps deps{ctx.clock(),           ctx.vault(), mfa, sts, ctx.log(), resolve.has_stored_keys,
+    ChainDeps deps{m_ctx.clock(),
+                   m_ctx.vault(),
+                   m_mfa,
+                   *m_sts,
+                   m_ctx.log(),
+                   [this](const std::string& p) { return m_stored.count(p) > 0; },
                    std::move(process_env)};
-
-    auto provider = build_provider(*profile, options, deps);
+    auto provider = build_provider(m_profile, m_options, deps);
     if (!provider) return std::unexpected(provider.error());
     auto creds = (*provider)->retrieve();
-    if (!creds) return std::unexpected(creds.error());
-    ctx.log().debug(fmt::format("credentials for \"{}\": key {}{}", name, redact(creds->access_key_id),
-                                creds->expiration ? ", expires " + format_rfc3339(*creds->expiration) : ""));
+    if (!creds) return creds;
+    m_ctx.log().debug(
+        fmt::format("credentials for \"{}\": key {}{}", m_name, redact(creds->access_key_id),
+                    creds->expiration ? ", expires " + format_rfc3339(*creds->expiration) : ""));
+    return creds;
+}
+
+std::string CredentialSource::region() const {
     // A role profile often sets no region of its own; the region its source works in is the best
     // guess for the command (the AWS CLI would otherwise refuse to run without one).
     std::string region;
-    for (const ProfileConfig* p = &*profile; p && region.empty(); p = p->source.get()) region = p->region;
-    return ObtainedCredentials{std::move(*creds), name, region};
+    for (const ProfileConfig* p = &m_profile; p && region.empty(); p = p->source.get()) region = p->region;
+    return region;
+}
+
+Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialRequest& request) {
+    auto source = CredentialSource::open(ctx, request);
+    if (!source) return std::unexpected(source.error());
+    auto creds = (*source)->fetch();
+    if (!creds) return std::unexpected(creds.error());
+    return ObtainedCredentials{std::move(*creds), (*source)->name(), (*source)->region()};
 }
 
 }  // namespace sesame

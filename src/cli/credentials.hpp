@@ -1,13 +1,17 @@
 #pragma once
 
+#include <memory>
+#include <set>
 #include <string>
 
 #include "aws/credentials.hpp"
 #include "cli/context.hpp"
+#include "config/profile.hpp"
+#include "providers/chain.hpp"
 
 namespace sesame {
 
-/// The options exec, export (and later shell, server) share for getting credentials.
+/// The options exec, export, server (and later shell) share for getting credentials.
 struct CredentialRequest {
     std::string profile;      ///< empty: AWS_PROFILE, then "default"
     std::string duration;     ///< -d/--duration, e.g. "1h"
@@ -22,7 +26,36 @@ struct ObtainedCredentials {
     std::string region;  ///< resolved region, may be empty
 };
 
-/// Resolves the profile from the AWS config and runs its provider chain (cache first).
+/// A resolved profile that can fetch credentials again and again (a long-running endpoint
+/// refreshes through it). Each fetch builds the provider chain anew, so the vault's cache is
+/// consulted every time; calls must not overlap (the endpoint's refresher serialises them).
+class CredentialSource {
+  public:
+    /// Resolves the profile. `min_ttl` overrides SESAME_MIN_TTL (an endpoint needs more left).
+    static Result<std::unique_ptr<CredentialSource>> open(Context& ctx, const CredentialRequest& request,
+                                                          std::optional<std::chrono::seconds> min_ttl = {});
+    Result<Credentials> fetch();
+
+    const std::string& name() const { return m_name; }
+    const ProfileConfig& profile() const { return m_profile; }
+    /// The profile's region, else the first region along its source chain.
+    std::string region() const;
+    /// A separate STS client set, for calls made outside fetch() (e.g. from another thread).
+    std::unique_ptr<StsClients> make_sts_clients() const;
+
+  private:
+    CredentialSource(Context& ctx, std::string name, ProfileConfig profile, ChainOptions options,
+                     std::set<std::string> stored, std::optional<Secret> mfa_code);
+    Context& m_ctx;
+    std::string m_name;
+    ProfileConfig m_profile;
+    ChainOptions m_options;
+    std::set<std::string> m_stored;
+    MfaCodes m_mfa;
+    std::unique_ptr<StsClients> m_sts;
+};
+
+/// Resolves the profile from the AWS config and runs its provider chain once (cache first).
 Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialRequest& request);
 
 /// PROFILE argument, else AWS_PROFILE, else "default".

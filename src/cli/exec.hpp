@@ -1,26 +1,31 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/credentials.hpp"
+#include "cli/endpoint.hpp"
 
 namespace sesame {
 
 struct ExecOptions {
     CredentialRequest credentials;
-    std::vector<std::string> command;  ///< empty: $SHELL, else /bin/sh
+    std::vector<std::string> command;         ///< empty: $SHELL, else /bin/sh
+    std::optional<EndpointOptions> endpoint;  ///< --ecs-server / --ec2-server
 };
 
 /// `sesame exec`: replaces this process with the command, credentials in its environment.
-/// Returns only when it could not (the error says why).
+/// Returns only when it could not (the error says why). With an endpoint, sesame instead stays
+/// as the parent serving credentials, forwards signals, and returns the child's exit code.
 Result<int> run_exec(const ExecOptions& options, Context& ctx);
 
 /// The child's environment: the parent's, minus every variable that could make an SDK pick other
 /// credentials or a profile (AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, stale keys,
-/// tokens and expirations — also those inherited from an enclosing sesame shell), plus the new
-/// credentials, region and SESAME_PROFILE.
-std::map<std::string, std::string> child_environment(const Env& parent, const ObtainedCredentials& obtained);
+/// tokens and expirations, endpoint variables — also those inherited from an enclosing sesame
+/// shell), plus `extra` (the new credentials, or an endpoint's variables).
+std::map<std::string, std::string> child_environment(
+    const Env& parent, const std::vector<std::pair<std::string, std::string>>& extra);
 
 }  // namespace sesame

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "shell/export_format.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
@@ -22,7 +23,7 @@ TEST(ChildEnvironment, ReplacesEveryInheritedCredential) {
     o.credentials.secret_access_key = Secret("secret");
     o.profile = "dev";
     o.region = "eu-west-1";
-    auto env = child_environment(parent, o);
+    auto env = child_environment(parent, credential_variables(o.credentials, o.region, o.profile));
     EXPECT_EQ(env["AWS_ACCESS_KEY_ID"], "AKIANEW");
     EXPECT_EQ(env["AWS_SECRET_ACCESS_KEY"], "secret");
     EXPECT_EQ(env["AWS_REGION"], "eu-west-1");
@@ -43,7 +44,7 @@ TEST(ChildEnvironment, TemporaryCredentialsCarryTokenAndExpiration) {
     o.credentials.session_token = Secret("token");
     o.credentials.expiration = parse_rfc3339("2026-11-20T23:07:19Z");
     o.profile = "dev";
-    auto env = child_environment(Env{}, o);
+    auto env = child_environment(Env{}, credential_variables(o.credentials, o.region, o.profile));
     EXPECT_EQ(env["AWS_SESSION_TOKEN"], "token");
     EXPECT_EQ(env["AWS_CREDENTIAL_EXPIRATION"], "2026-11-20T23:07:19Z");
     EXPECT_EQ(env.count("AWS_REGION"), 0u);

@@ -1,0 +1,135 @@
+#include "cli/endpoint.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cctype>
+
+#include "platform/files.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+namespace sesame {
+namespace {
+
+std::string random_token() {
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    std::string token = hex(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
+    sodium_memzero(raw, sizeof raw);
+    return token;
+}
+
+/// The name under iam/security-credentials/: the role's name, else the profile's, made safe.
+std::string imds_role_name(const ProfileConfig& p) {
+    std::string name = p.role_arn.empty() ? p.name : p.role_arn.substr(p.role_arn.find_last_of('/') + 1);
+    for (char& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) &&
+            std::string_view("+=,.@_-").find(c) == std::string_view::npos)
+            c = '-';
+    return name;
+}
+
+std::string account_of(const ProfileConfig& p) {
+    auto parts = split(p.role_arn, ':');
+    return parts.size() > 4 && parts[4].size() == 12 ? parts[4] : "000000000000";
+}
+
+/// A private folder for the token file: memory-backed $XDG_RUNTIME_DIR when there is one.
+Result<std::string> make_token_dir(const Env& env) {
+    std::string base = env.get("XDG_RUNTIME_DIR").value_or(env.get_or("TMPDIR", "/tmp"));
+    std::string tmpl = base + "/sesame-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) return fail(fmt::format("cannot create a private folder in {}", base));
+    return tmpl;
+}
+
+}  // namespace
+
+Result<RefreshPolicy> endpoint_policy(const Env& env) {
+    RefreshPolicy policy;
+    if (auto v = env.get("SESAME_SERVER_MIN_TTL")) {
+        auto d = parse_duration(*v);
+        if (!d) return std::unexpected(std::move(d.error()).context("SESAME_SERVER_MIN_TTL"));
+        policy.min_ttl = *d;
+    }
+    policy.refresh_before = policy.min_ttl + std::chrono::minutes(5);
+    return policy;
+}
+
+Result<std::unique_ptr<EndpointSession>> EndpointSession::start(Context& ctx,
+                                                                const CredentialRequest& request,
+                                                                const EndpointOptions& options) {
+    if (request.no_session) {
+        return fail("--no-session cannot be used with a credential endpoint",
+                    "endpoints serve temporary credentials only; drop --no-session");
+    }
+    auto policy = endpoint_policy(ctx.env());
+    if (!policy) return std::unexpected(policy.error());
+
+    std::unique_ptr<EndpointSession> s(new EndpointSession);
+    auto source = CredentialSource::open(ctx, request, policy->refresh_before);
+    if (!source) return std::unexpected(source.error());
+    s->m_source = std::move(*source);
+    s->m_role_sts = s->m_source->make_sts_clients();
+    CredentialSource* src = s->m_source.get();
+    s->m_credentials = std::make_unique<RefreshingCredentials>(
+        [src]() -> Result<Credentials> {
+            auto c = src->fetch();
+            if (c && !c->is_temporary()) {
+                return fail("the profile gives long-term keys, which an endpoint does not serve",
+                            "use a profile with a session or a role");
+            }
+            return c;
+        },
+        ctx.clock(), ctx.log(), *policy);
+    SESAME_TRY(s->m_credentials->start(options.lazy));
+
+    ServerLimits limits;
+    HttpServer::Handler handler;
+    Secret token;
+    if (options.kind == EndpointKind::Ecs) {
+        token = Secret(random_token());
+        s->m_roles = std::make_unique<RoleCache>(
+            *s->m_credentials, s->m_role_sts->for_profile(src->profile()), ctx.clock(), *policy);
+        s->m_ecs = std::make_unique<EcsEndpoint>(*s->m_credentials, *s->m_roles, token, ctx.log());
+        handler = [ecs = s->m_ecs.get()](const ServerRequest& r) { return ecs->handle(r); };
+    } else {
+        ImdsOptions imds{options.imdsv1, imds_role_name(src->profile()), src->region(),
+                         account_of(src->profile())};
+        s->m_imds = std::make_unique<ImdsEndpoint>(*s->m_credentials, imds, ctx.clock(), ctx.log());
+        handler = [imds = s->m_imds.get()](const ServerRequest& r) { return imds->handle(r); };
+    }
+    auto server = HttpServer::listen(options.port, std::move(handler), limits);
+    if (!server) return std::unexpected(server.error());
+    s->m_server = std::move(*server);
+    s->m_server->set_diagnostics([&log = ctx.log()](std::string_view m) { log.debug(std::string(m)); });
+
+    std::string base = fmt::format("http://127.0.0.1:{}", s->m_server->port());
+    if (options.kind == EndpointKind::Ecs) {
+        auto dir = make_token_dir(ctx.env());
+        if (!dir) return std::unexpected(dir.error());
+        s->m_token_dir = *dir;
+        std::string token_file = s->m_token_dir + "/token";
+        SESAME_TRY(write_file_atomic(token_file, token.reveal(), 0600));
+        s->m_variables = {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", base + std::string(EcsEndpoint::k_path)},
+                          {"AWS_CONTAINER_AUTHORIZATION_TOKEN", token.reveal()},
+                          {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file}};
+    } else {
+        s->m_variables = {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", base + "/"}};
+    }
+    ctx.log().debug(fmt::format("{} credential endpoint for \"{}\" on {}",
+                                options.kind == EndpointKind::Ecs ? "ECS" : "EC2", src->name(), base));
+    return s;
+}
+
+EndpointSession::~EndpointSession() {
+    if (m_credentials) m_credentials->stop();
+    if (!m_token_dir.empty()) {
+        ::unlink((m_token_dir + "/token").c_str());
+        ::rmdir(m_token_dir.c_str());
+    }
+}
+
+}  // namespace sesame

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/credentials.hpp"
+#include "server/ecs_endpoint.hpp"
+#include "server/http_server.hpp"
+#include "server/imds_endpoint.hpp"
+#include "server/refreshing_credentials.hpp"
+#include "server/role_cache.hpp"
+
+namespace sesame {
+
+enum class EndpointKind { Ecs, Ec2 };
+
+struct EndpointOptions {
+    EndpointKind kind = EndpointKind::Ecs;
+    uint16_t port = 0;    ///< 0: a free port
+    bool lazy = false;    ///< --lazy: fetch on the first request
+    bool imdsv1 = false;  ///< --imdsv1: EC2 endpoint serves token-less GETs
+};
+
+/// A loopback credential endpoint for one profile, with everything it owns: the credentials
+/// kept fresh in the background, the HTTP server, and (ECS) the authorization token and its
+/// file. Destroying it stops the refresher and removes the token file.
+class EndpointSession {
+  public:
+    static Result<std::unique_ptr<EndpointSession>> start(Context& ctx, const CredentialRequest& request,
+                                                          const EndpointOptions& options);
+    ~EndpointSession();
+
+    HttpServer& server() { return *m_server; }
+    /// What a client needs in its environment to use the endpoint (contains the token).
+    const std::vector<std::pair<std::string, std::string>>& variables() const { return m_variables; }
+    const std::string& profile() const { return m_source->name(); }
+    std::string region() const { return m_source->region(); }
+
+  private:
+    EndpointSession() = default;
+    std::unique_ptr<CredentialSource> m_source;
+    std::unique_ptr<StsClients> m_role_sts;
+    std::unique_ptr<RefreshingCredentials> m_credentials;
+    std::unique_ptr<RoleCache> m_roles;
+    std::unique_ptr<EcsEndpoint> m_ecs;
+    std::unique_ptr<ImdsEndpoint> m_imds;
+    std::unique_ptr<HttpServer> m_server;
+    std::vector<std::pair<std::string, std::string>> m_variables;
+    std::string m_token_dir;
+};
+
+/// The refresh policy: SESAME_SERVER_MIN_TTL (default 15m) is the least an endpoint serves;
+/// refreshing starts 5 minutes before that.
+Result<RefreshPolicy> endpoint_policy(const Env& env);
+
+}  // namespace sesame

@@ -1,0 +1,31 @@
+#include "server/credentials_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "util/time.hpp"
+
+namespace sesame {
+
+ServerResponse json_error(int status, std::string_view code, std::string_view message) {
+    nlohmann::ordered_json j;
+    j["Code"] = code;
+    j["Message"] = message;
+    ServerResponse r;
+    r.status = status;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = j.dump();
+    return r;
+}
+
+ServerResponse json_response(std::string body) {
+    ServerResponse r;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = std::move(body);
+    return r;
+}
+
+std::string endpoint_expiration(const Credentials& creds) {
+    return creds.expiration ? format_rfc3339(*creds.expiration) : std::string();
+}
+
+}  // namespace sesame

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "aws/sts.hpp"
+#include "server/refreshing_credentials.hpp"
+
+namespace sesame {
+
+/// The ECS endpoint's `/role-arn/<ARN>`: AssumeRole from the profile's session, one cached
+/// session per ARN, renewed when less than the policy's min_ttl would remain.
+class RoleCache {
+  public:
+    RoleCache(RefreshingCredentials& base, Sts& sts, const Clock& clock, RefreshPolicy policy)
+        : m_base(base), m_sts(sts), m_clock(clock), m_policy(policy) {}
+    Result<Credentials> get(const std::string& role_arn);
+
+  private:
+    RefreshingCredentials& m_base;
+    Sts& m_sts;
+    const Clock& m_clock;
+    RefreshPolicy m_policy;
+    std::mutex m_mutex;
+    std::map<std::string, Credentials> m_roles;
+};
+
+/// arn:<partition>:iam::<12 digits>:role/<path/name>
+bool is_role_arn(std::string_view arn);
+
+}  // namespace sesame

@@ -1,0 +1,299 @@
+"""Loopback credential endpoints (`exec --ecs-server`, `exec --ec2-server`, `sesame server`) with
+the aws CLI / botocore as the real client, against signature-checking moto; every refusal the
+endpoints make; refresh before expiry with short-lived sessions."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+import boto3
+
+from harness import (
+    ADMIN_ROLE_ARN,
+    REGION,
+    SesameTestCase,
+    rfc3339_to_epoch,
+    section,
+    sesame_bin,
+)
+
+ADMIN_ARN_PREFIX = "arn:aws:sts::123456789012:assumed-role/admin/"
+DUMP_ENV = [sys.executable, "-c", "import json, os; print(json.dumps(dict(os.environ)))"]
+
+
+def http_request(port: int, method: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request(method, path, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode(errors="replace")
+    finally:
+        conn.close()
+
+
+class EndpointTest(SesameTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.sb.write_config(
+            section("alice", region=REGION) + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN)
+        )
+        self.add_alice()
+        self.servers: list[subprocess.Popen[str]] = []
+        self.addCleanup(self.stop_servers)
+
+    def stop_servers(self) -> None:
+        for p in self.servers:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+    def start_server(self, *args: str, env_extra: dict[str, str | None] | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:
+        """Starts `sesame server ARGS` and returns it with the variables it printed."""
+        proc = subprocess.Popen(
+            [sesame_bin(), "server", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=self.sb.child_env(env_extra),
+            start_new_session=True,
+        )
+        self.servers.append(proc)
+        variables: dict[str, str] = {}
+        assert proc.stdout is not None
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                self.fail(f"server ended before printing its variables: {proc.stderr.read() if proc.stderr else ''}")
+            m = re.fullmatch(r"export (\w+)='([^']*)'\n", line)
+            self.assertIsNotNone(m, f"not an export line: {line!r}")
+            assert m is not None
+            variables[m.group(1)] = m.group(2)
+            if m.group(1) == "AWS_DEFAULT_REGION":
+                break
+        return proc, variables
+
+    def port_of(self, url: str) -> int:
+        m = re.match(r"http://127\.0\.0\.1:(\d+)/", url)
+        self.assertIsNotNone(m, url)
+        assert m is not None
+        return int(m.group(1))
+
+    # --- exec with an endpoint ---
+
+    def test_exec_ecs_server_serves_the_aws_cli(self) -> None:
+        script = 'aws sts get-caller-identity --query Arn --output text; test -f "$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" && echo token-file-ok; exit 7'
+        proc = self.sb.run(["exec", "admin", "--ecs-server", "--", "sh", "-c", script])
+        self.assertEqual(proc.returncode, 7, proc.stderr)
+        self.assertIn(ADMIN_ARN_PREFIX, proc.stdout)
+        self.assertIn("token-file-ok", proc.stdout)
+
+    def test_exec_ecs_server_environment(self) -> None:
+        proc = self.sb.run(["exec", "admin", "--ecs-server", "--", *DUMP_ENV],
+                           env_extra={"AWS_ACCESS_KEY_ID": "AKIASTALE", "AWS_PROFILE": "admin"})
+        self.assertOk(proc)
+        env = json.loads(proc.stdout)
+        for gone in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+            self.assertNotIn(gone, env)
+        self.assertRegex(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], r"^http://127\.0\.0\.1:\d+/\w+")
+        self.assertRegex(env["AWS_CONTAINER_AUTHORIZATION_TOKEN"], r"^[0-9a-f]{64}$")
+        token_file = env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]
+        self.assertFalse(os.path.exists(token_file), "the token file outlived the run")
+        self.assertEqual(env["SESAME_PROFILE"], "admin")
+        self.assertEqual(env["AWS_REGION"], REGION)
+        # A fresh token per run.
+        again = json.loads(self.sb.run(["exec", "admin", "--ecs-server", "--", *DUMP_ENV]).stdout)
+        self.assertNotEqual(again["AWS_CONTAINER_AUTHORIZATION_TOKEN"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
+
+    def test_exec_ec2_server_serves_the_aws_cli(self) -> None:
+        proc = self.sb.run(
+            ["exec", "admin", "--ec2-server", "--", "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
+            env_extra={"AWS_EC2_METADATA_DISABLED": "true"},
+        )
+        self.assertOk(proc)
+        self.assertIn(ADMIN_ARN_PREFIX, proc.stdout)
+
+    def test_exec_forwards_signals_and_returns_the_childs_status(self) -> None:
+        proc = subprocess.Popen(
+            [sesame_bin(), "exec", "admin", "--ecs-server", "--", sys.executable, "-c",
+             "import signal, sys, time\n"
+             "signal.signal(signal.SIGTERM, lambda *a: sys.exit(42))\n"
+             "print('ready', flush=True)\n"
+             "time.sleep(30)\n"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            env=self.sb.child_env(), start_new_session=True,
+        )
+        self.servers.append(proc)
+        assert proc.stdout is not None
+        self.assertEqual(proc.stdout.readline().strip(), "ready")
+        proc.send_signal(signal.SIGTERM)  # to sesame, the parent
+        self.assertEqual(proc.wait(timeout=10), 42, "the child did not get SIGTERM or its code was lost")
+
+    def test_no_session_is_refused_for_endpoints(self) -> None:
+        proc = self.sb.run(["exec", "alice", "--ecs-server", "--no-session", "--", "true"])
+        self.assertFails(proc, "--no-session")
+
+    def test_endpoint_flags_are_checked(self) -> None:
+        self.assertFails(self.sb.run(["exec", "admin", "--ecs-server", "--ec2-server", "--", "true"]), "choose one")
+        self.assertFails(self.sb.run(["exec", "admin", "--imdsv1", "--ecs-server", "--", "true"]), "--imdsv1")
+        self.assertFails(self.sb.run(["server", "admin"]), "choose one of --ecs and --ec2")
+
+    # --- sesame server ---
+
+    def test_server_ecs_standalone_and_clean_stop(self) -> None:
+        proc, variables = self.start_server("admin", "--ecs")
+        self.assertIn("AWS_CONTAINER_CREDENTIALS_FULL_URI", variables)
+        env = {k: v for k, v in variables.items()}
+        out = self.sb.run_cmd(["aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"], env_extra=env)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn(ADMIN_ARN_PREFIX, out.stdout)
+        token_file = variables["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]
+        self.assertTrue(os.path.exists(token_file))
+        self.assertEqual(os.stat(token_file).st_mode & 0o777, 0o600)
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(timeout=10), 0)
+        self.assertFalse(os.path.exists(token_file), "token file left behind after SIGINT")
+
+    def test_server_ec2_standalone_and_sigterm(self) -> None:
+        proc, variables = self.start_server("admin", "--ec2")
+        out = self.sb.run_cmd(
+            ["aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
+            env_extra={**variables, "AWS_EC2_METADATA_DISABLED": None},
+        )
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn(ADMIN_ARN_PREFIX, out.stdout)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=10), 0)
+
+    def test_server_port_option_and_port_in_use(self) -> None:
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            port = busy.getsockname()[1]
+            proc = self.sb.run(["server", "admin", "--ecs", "--port", str(port)], timeout=20)
+            self.assertFails(proc, f"127.0.0.1:{port}")
+
+    # --- refusals ---
+
+    def test_ecs_refusals(self) -> None:
+        _, variables = self.start_server("admin", "--ecs")
+        url = variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        port = self.port_of(url)
+        path = url.split(str(port), 1)[1]
+        token = variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+        host = f"127.0.0.1:{port}"
+        status, body = http_request(port, "GET", path, {"Host": host, "Authorization": token})
+        self.assertEqual(status, 200)
+        creds = json.loads(body)
+        self.assertEqual(set(creds), {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"})
+        secret = creds["SecretAccessKey"]
+        cases = [
+            ("no token", {"Host": host}, 401),
+            ("wrong token", {"Host": host, "Authorization": token[:-1] + ("0" if token[-1] != "0" else "1")}, 401),
+            ("foreign Host", {"Host": f"evil.example:{port}", "Authorization": token}, 403),
+            ("other port in Host", {"Host": f"127.0.0.1:{port + 1}", "Authorization": token}, 403),
+        ]
+        for why, headers, expected in cases:
+            with self.subTest(why):
+                status, body = http_request(port, "GET", path, headers)
+                self.assertEqual(status, expected)
+                self.assertNotIn(secret, body)
+        with self.subTest("oversize request"):
+            status, body = http_request(port, "GET", path, {"Host": host, "Authorization": token, "X-Junk": "x" * 20000})
+            self.assertIn(status, (413, 431))
+            self.assertNotIn(secret, body)
+
+    def test_imds_refusals(self) -> None:
+        _, variables = self.start_server("admin", "--ec2")
+        port = self.port_of(variables["AWS_EC2_METADATA_SERVICE_ENDPOINT"])
+        host = f"127.0.0.1:{port}"
+        creds_path = "/latest/meta-data/iam/security-credentials/admin"
+        status, _ = http_request(port, "GET", creds_path, {"Host": host})
+        self.assertEqual(status, 401, "IMDSv2: a GET without a token must be refused")
+        status, token = http_request(port, "PUT", "/latest/api/token", {"Host": host, "X-aws-ec2-metadata-token-ttl-seconds": "60"})
+        self.assertEqual(status, 200)
+        status, body = http_request(port, "GET", creds_path, {"Host": host, "X-aws-ec2-metadata-token": token})
+        self.assertEqual(status, 200)
+        creds = json.loads(body)
+        self.assertRegex(creds["Expiration"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        status, _ = http_request(port, "GET", creds_path, {"Host": f"attacker.example:{port}", "X-aws-ec2-metadata-token": token})
+        self.assertEqual(status, 403)
+        status, _ = http_request(port, "PUT", "/latest/api/token", {"Host": host})
+        self.assertEqual(status, 400, "a token request needs a TTL")
+
+    def test_imdsv1_allows_tokenless_reads(self) -> None:
+        _, variables = self.start_server("admin", "--ec2", "--imdsv1")
+        port = self.port_of(variables["AWS_EC2_METADATA_SERVICE_ENDPOINT"])
+        status, body = http_request(port, "GET", "/latest/meta-data/iam/security-credentials/admin", {"Host": f"127.0.0.1:{port}"})
+        self.assertEqual(status, 200)
+        self.assertIn("AccessKeyId", body)
+
+    # --- behaviour ---
+
+    def test_role_arn_path_assumes_and_caches_per_arn(self) -> None:
+        _, variables = self.start_server("alice", "--ecs")
+        url = variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        port = self.port_of(url)
+        headers = {"Host": f"127.0.0.1:{port}", "Authorization": variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+        mark = self.moto.mark()
+        status, body = http_request(port, "GET", f"/role-arn/{ADMIN_ROLE_ARN}", headers)
+        self.assertEqual(status, 200, body)
+        creds = json.loads(body)
+        sts = boto3.client("sts", endpoint_url=self.moto.url, region_name=REGION,
+                           aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                           aws_session_token=creds["Token"])
+        self.assertTrue(sts.get_caller_identity()["Arn"].startswith(ADMIN_ARN_PREFIX))
+        status, again = http_request(port, "GET", f"/role-arn/{ADMIN_ROLE_ARN}", headers)
+        self.assertEqual(json.loads(again)["AccessKeyId"], creds["AccessKeyId"])
+        self.assertEqual(len(self.moto.sts_calls(mark, "AssumeRole")), 1, "the role session was not cached")
+        status, body = http_request(port, "GET", "/role-arn/arn:aws:iam::123456789012:user/alice", headers)
+        self.assertEqual(status, 503)
+        self.assertIn("not a role ARN", json.loads(body)["Message"])
+
+    def test_lazy_fetches_on_first_request(self) -> None:
+        mark = self.moto.mark()
+        _, variables = self.start_server("admin", "--ecs", "--lazy")
+        self.assertEqual(self.moto.minting_calls(mark), [], "--lazy made STS calls at start")
+        out = self.sb.run_cmd(["aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"], env_extra=variables)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(len(self.moto.sts_calls(mark, "AssumeRole")), 1)
+
+    def test_refresh_before_expiry_with_short_sessions(self) -> None:
+        """15-minute role sessions, and an endpoint told to serve nothing with less than 14m50s
+        left: within seconds the first session falls below that and must be replaced, never served."""
+        self.sb.write_config(
+            section("alice", region=REGION)
+            + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN, duration_seconds="900")
+        )
+        _, variables = self.start_server("admin", "--ecs", env_extra={"SESAME_SERVER_MIN_TTL": "14m50s"})
+        url = variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        port = self.port_of(url)
+        path = url.split(str(port), 1)[1]
+        headers = {"Host": f"127.0.0.1:{port}", "Authorization": variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+        seen = []
+        deadline = time.time() + 25
+        while time.time() < deadline:
+            status, body = http_request(port, "GET", path, headers)
+            self.assertEqual(status, 200, body)
+            creds = json.loads(body)
+            left = rfc3339_to_epoch(creds["Expiration"]) - time.time()
+            self.assertGreaterEqual(left, 14 * 60 + 50 - 2, "served credentials with less than the minimum left")
+            if not seen or seen[-1] != creds["AccessKeyId"]:
+                seen.append(creds["AccessKeyId"])
+            if len(seen) >= 3:
+                break
+            time.sleep(1)
+        self.assertGreaterEqual(len(seen), 3, "the endpoint did not refresh expiring credentials")
+
+
+if __name__ == "__main__":
+    unittest.main()
