@@ -6,17 +6,6 @@
 
 namespace sesame {
 
-ServerResponse json_error(int status, std::string_view code, std::string_view message) {
-    nlohmann::ordered_json j;
-    j["Code"] = code;
-    j["Message"] = message;
-    ServerResponse r;
-    r.status = status;
-    r.headers.emplace_back("Content-Type", "application/json");
-    r.body = j.dump();
-    return r;
-}
-
 ServerResponse json_response(std::string body) {
     ServerResponse r;
     r.headers.emplace_back("Content-Type", "application/json");

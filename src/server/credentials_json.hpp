@@ -7,9 +7,6 @@
 
 namespace sesame {
 
-/// A JSON error body as the ECS agent and IMDS shape them: {"Code": ..., "Message": ...}.
-ServerResponse json_error(int status, std::string_view code, std::string_view message);
-
 /// A 200 response with a JSON body.
 ServerResponse json_response(std::string body);
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/credentials_json.hpp"
+#include "server/http_response.hpp"
 
 namespace sesame {
 
@@ -31,9 +32,9 @@ std::string percent_decode(std::string_view s) {
 
 ServerResponse EcsEndpoint::handle(const ServerRequest& request) {
     if (!token_matches(request.header("authorization"), m_token)) {
-        return json_error(401, "Unauthorized", "missing or wrong authorization token");
+        return error_response(401, "Unauthorized", "missing or wrong authorization token");
     }
-    if (request.method != "GET") return json_error(405, "MethodNotAllowed", "use GET");
+    if (request.method != "GET") return error_response(405, "MethodNotAllowed", "use GET");
 
     Result<Credentials> creds = fail("not found");
     if (request.path == k_path) {
@@ -41,11 +42,12 @@ ServerResponse EcsEndpoint::handle(const ServerRequest& request) {
     } else if (request.path.starts_with(k_role_prefix)) {
         creds = m_roles.get(percent_decode(std::string_view(request.path).substr(k_role_prefix.size())));
     } else {
-        return json_error(404, "NotFound", "no such path: use the URL in AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        return error_response(404, "NotFound",
+                              "no such path: use the URL in AWS_CONTAINER_CREDENTIALS_FULL_URI");
     }
     if (!creds) {
         m_log.warn("credentials endpoint: " + creds.error().message);
-        return json_error(503, "CredentialsUnavailable", creds.error().message);
+        return error_response(503, "CredentialsUnavailable", creds.error().message);
     }
     nlohmann::ordered_json j;
     j["AccessKeyId"] = creds->access_key_id;

@@ -8,6 +8,7 @@
 
 #include "crypto/hash.hpp"
 #include "server/credentials_json.hpp"
+#include "server/http_response.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -49,7 +50,7 @@ std::string ImdsEndpoint::mac(std::string_view expiry) const {
 ServerResponse ImdsEndpoint::issue_token(const ServerRequest& request) {
     // Real IMDS refuses token requests that went through a proxy (a sign of SSRF).
     if (request.header("x-forwarded-for"))
-        return json_error(403, "Forbidden", "forwarded requests are refused");
+        return error_response(403, "Forbidden", "forwarded requests are refused");
     const std::string* ttl_header = request.header("x-aws-ec2-metadata-token-ttl-seconds");
     long ttl = 0;
     if (!ttl_header ||
@@ -88,7 +89,7 @@ ServerResponse ImdsEndpoint::credentials() {
     auto creds = m_credentials.get();
     if (!creds) {
         m_log.warn("metadata endpoint: " + creds.error().message);
-        return json_error(503, "CredentialsUnavailable", creds.error().message);
+        return error_response(503, "CredentialsUnavailable", creds.error().message);
     }
     nlohmann::ordered_json j;
     j["Code"] = "Success";
@@ -104,7 +105,7 @@ ServerResponse ImdsEndpoint::credentials() {
 ServerResponse ImdsEndpoint::handle(const ServerRequest& request) {
     if (request.method == "PUT" && request.path == "/latest/api/token") return issue_token(request);
     if (request.method != "GET")
-        return json_error(405, "MethodNotAllowed", "use GET (or PUT /latest/api/token)");
+        return error_response(405, "MethodNotAllowed", "use GET (or PUT /latest/api/token)");
     if (!m_options.allow_v1 && !valid_token(request.header("x-aws-ec2-metadata-token"))) {
         ServerResponse r = text("Unauthorized");
         r.status = 401;
