@@ -9,6 +9,7 @@
 #include "cli/exec.hpp"
 #include "cli/export.hpp"
 #include "cli/list.hpp"
+#include "cli/lock.hpp"
 #include "cli/remove.hpp"
 #include "cli/server.hpp"
 #include "util/strings.hpp"
@@ -24,6 +25,8 @@ const std::vector<CommandInfo>& commands() {
         {"remove", "Delete a profile's stored keys and sessions"},
         {"clear", "Delete cached sessions (all, or one profile's)"},
         {"server", "Serve credentials on loopback as ECS or EC2 (IMDSv2) do, refreshed before expiry"},
+        {"status", "Show where the vault is and whether it is unlocked, and for how long"},
+        {"lock", "Forget the unlocked vault key now; the next command asks for the passphrase"},
     };
     return table;
 }
@@ -178,6 +181,10 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         result = run_remove(remove, ctx);
     } else if (subs["server"]->parsed()) {
         result = run_server(server, ctx);
+    } else if (subs["status"]->parsed()) {
+        result = run_status(ctx);
+    } else if (subs["lock"]->parsed()) {
+        result = run_lock(ctx);
     } else if (subs["clear"]->parsed()) {
         result = run_clear(clear, ctx);
     } else {

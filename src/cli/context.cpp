@@ -1,5 +1,8 @@
 #include "cli/context.hpp"
 
+#include "util/time.hpp"
+#include "vault/kernel_keyring.hpp"
+
 namespace sesame {
 
 Context::Context(Env env, const Clock& clock, Prompt& prompt, Log log, Writer out, HttpFactory http)
@@ -25,11 +28,38 @@ Result<const AwsConfig*> Context::config() {
     return &*m_config;
 }
 
+Result<std::chrono::seconds> Context::unlock_idle() const {
+    auto ttl = m_env.get("SESAME_UNLOCK_TTL");
+    if (!ttl) return std::chrono::seconds(3600);
+    auto d = parse_duration(*ttl);
+    if (!d) return std::unexpected(std::move(d.error()).context("SESAME_UNLOCK_TTL"));
+    return *d;
+}
+
+KeyCache* Context::key_cache() {
+    if (!m_key_cache_probed) {
+        m_key_cache_probed = true;
+        auto idle = unlock_idle();
+        if (idle && idle->count() > 0 && KernelKeyring::available())
+            m_key_cache = std::make_unique<KernelKeyring>();
+    }
+    return m_key_cache.get();
+}
+
 FileVault& Context::vault() {
     if (!m_vault) {
         std::string dir = vault_dir(m_env);
         m_passphrase = std::make_unique<PromptPassphrase>(m_env, m_prompt, dir + "/vault.sesame");
-        m_vault = std::make_unique<FileVault>(dir, *m_passphrase, m_clock);
+        FileVaultOptions options;
+        options.key_cache = key_cache();
+        // A bad SESAME_UNLOCK_TTL disables caching here; `sesame status` reports the error.
+        options.unlock_idle = unlock_idle().value_or(std::chrono::seconds(0));
+        // SESAME_LOCK_WAIT bounds how long a command waits for another that holds a prompt or a
+        // refresh (default 5 minutes: someone may be typing an MFA code).
+        if (auto wait = m_env.get("SESAME_LOCK_WAIT")) {
+            if (auto d = parse_duration(*wait)) options.prompt_wait = *d;
+        }
+        m_vault = std::make_unique<FileVault>(dir, *m_passphrase, m_clock, options);
     }
     return *m_vault;
 }

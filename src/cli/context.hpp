@@ -39,6 +39,11 @@ class Context {
 
     Result<const AwsConfig*> config();
     FileVault& vault();
+    /// The key cache in use (the kernel keyring), or null where there is none or
+    /// SESAME_UNLOCK_TTL=0 turned it off.
+    KeyCache* key_cache();
+    /// SESAME_UNLOCK_TTL (default 1h): how long an unlocked vault stays unlocked without use.
+    Result<std::chrono::seconds> unlock_idle() const;
     /// Profile names with keys in the vault (opens it; empty when there is no vault yet).
     Result<std::set<std::string>> stored_key_profiles();
 
@@ -52,6 +57,8 @@ class Context {
     std::optional<AwsConfig> m_config;
     std::unique_ptr<PromptPassphrase> m_passphrase;
     std::unique_ptr<FileVault> m_vault;
+    std::unique_ptr<KeyCache> m_key_cache;
+    bool m_key_cache_probed = false;
     std::optional<std::set<std::string>> m_key_profiles;
 };
 

@@ -4,6 +4,11 @@
 
 namespace sesame {
 
+std::optional<Secret> PromptPassphrase::preset() {
+    if (auto p = m_env.get("SESAME_FILE_PASSPHRASE")) return Secret(std::move(*p));
+    return std::nullopt;
+}
+
 Result<Secret> PromptPassphrase::passphrase(bool creating) {
     if (auto p = m_env.get("SESAME_FILE_PASSPHRASE")) return Secret(std::move(*p));
     auto no_tty = [&](const Error&) {

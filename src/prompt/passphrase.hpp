@@ -13,6 +13,7 @@ class PromptPassphrase final : public PassphraseSource {
     PromptPassphrase(const Env& env, Prompt& prompt, std::string vault_path)
         : m_env(env), m_prompt(prompt), m_vault_path(std::move(vault_path)) {}
     Result<Secret> passphrase(bool creating) override;
+    std::optional<Secret> preset() override;
 
   private:
     const Env& m_env;

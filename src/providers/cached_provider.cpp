@@ -6,29 +6,50 @@
 
 namespace sesame {
 
+namespace {
+
+/// The cached session under `key` if more than `min_ttl` of it remains.
+Result<std::optional<Credentials>> lookup(FileVault& vault, const std::string& key, TimePoint now,
+                                          std::chrono::seconds min_ttl, const Log& log) {
+    if (!vault.exists()) return std::optional<Credentials>{};
+    auto data = vault.load();
+    if (!data) return std::unexpected(data.error());
+    auto it = data->sessions.find(key);
+    if (it == data->sessions.end() || it->second.expiration - now <= min_ttl)
+        return std::optional<Credentials>{};
+    const StoredSession& s = it->second;
+    log.debug(fmt::format(
+        "using cached {} session for profile \"{}\" ({} left)", s.kind, s.profile,
+        format_duration_short(std::chrono::duration_cast<std::chrono::seconds>(s.expiration - now))));
+    Credentials creds;
+    creds.access_key_id = s.access_key_id;
+    creds.secret_access_key = s.secret_access_key;
+    creds.session_token = s.session_token;
+    creds.expiration = s.expiration;
+    return std::optional<Credentials>(std::move(creds));
+}
+
+}  // namespace
+
 Result<Credentials> CachedProvider::retrieve() {
-    TimePoint now = m_clock.now();
-    if (m_vault.exists()) {
-        auto data = m_vault.load();
-        if (!data) return std::unexpected(data.error());
-        auto it = data->sessions.find(m_key);
-        if (it != data->sessions.end() && it->second.expiration - now > m_min_ttl) {
-            const StoredSession& s = it->second;
-            m_log.debug(fmt::format(
-                "using cached {} session for profile \"{}\" ({} left)", s.kind, s.profile,
-                format_duration_short(std::chrono::duration_cast<std::chrono::seconds>(s.expiration - now))));
-            Credentials creds;
-            creds.access_key_id = s.access_key_id;
-            creds.secret_access_key = s.secret_access_key;
-            creds.session_token = s.session_token;
-            creds.expiration = s.expiration;
-            return creds;
-        }
-    }
+    auto cached = lookup(m_vault, m_key, m_clock.now(), m_min_ttl, m_log);
+    if (!cached) return std::unexpected(cached.error());
+    if (*cached) return std::move(**cached);
+
+    // Single flight: of the processes that miss at the same moment, one fetches (and asks for the
+    // MFA code); the others wait here, then find its session in the vault. The kernel releases
+    // the lock if the holder dies.
+    auto lock = m_vault.lock_named(m_key);
+    if (!lock) return std::unexpected(lock.error());
+    cached = lookup(m_vault, m_key, m_clock.now(), m_min_ttl, m_log);
+    if (!cached) return std::unexpected(cached.error());
+    if (*cached) return std::move(**cached);
+
     m_log.debug("fetching: " + m_inner->describe());
     auto creds = m_inner->retrieve();
     if (!creds || !creds->expiration) return creds;
 
+    TimePoint now = m_clock.now();
     auto stored = m_vault.update([&](VaultData& data) -> Result<void> {
         data.prune_expired(now);
         StoredSession s;

@@ -1,9 +1,13 @@
 #include "vault/file_vault.hpp"
 
 #include <fmt/format.h>
+#include <sodium.h>
+#include <stdlib.h>
 
 #include <cstdint>
+#include <cstring>
 
+#include "crypto/hash.hpp"
 #include "platform/files.hpp"
 
 namespace sesame {
@@ -111,7 +115,12 @@ Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& ch
     SESAME_TRY(change(data));
     data.prune_expired(m_clock.now());
     if (creating) SESAME_TRY(create_key());
-    return write(data);
+    SESAME_TRY(write(data));
+    if (m_pending_passphrase) {  // a new vault: unlocked from now on
+        cache_key(*m_pending_passphrase);
+        m_pending_passphrase.reset();
+    }
+    return {};
 }
 
 Result<void> FileVault::check_permissions(const std::string& path, mode_t allowed) const {
@@ -136,23 +145,91 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
 
     auto header = parse_header(**file, path());
     if (!header) return std::unexpected(std::move(header.error()));
+
+    // Single flight for the passphrase prompt: while one process asks, the others wait on this
+    // lock and then find the key it cached. Held until the new key is verified and cached.
+    std::optional<FileLock> prompt_lock;
+    if (!use_cached_key(header->salt, header->kdf) && caching()) {
+        auto lock = lock_named("unlock the vault");
+        if (!lock) return std::unexpected(std::move(lock.error()));
+        prompt_lock = std::move(*lock);
+    }
     auto asked = unlock(header->salt, header->kdf);
     if (!asked) return std::unexpected(std::move(asked.error()));
     auto plain = aead_open(*m_key, header->nonce, header->ciphertext, header->ad);
     if (!plain) {
+        m_pending_passphrase.reset();
         // A key that opened this vault before cannot be wrong: the file changed under it.
         if (!*asked) return damaged(path());
         m_key.reset();
         return fail(fmt::format("wrong passphrase for the vault at {}", path()),
                     "try again; if SESAME_FILE_PASSPHRASE is set, check its value");
     }
+    if (m_pending_passphrase) {
+        cache_key(*m_pending_passphrase);
+        m_pending_passphrase.reset();
+    }
     auto data = deserialize(plain->reveal());
     if (!data) return std::unexpected(std::move(data.error()).context(path()));
     return std::optional<VaultData>(std::move(*data));
 }
 
+bool FileVault::caching() const {
+    return m_options.key_cache && m_options.unlock_idle.count() > 0;
+}
+
+std::string FileVault::cache_id() const {
+    char* real = ::realpath(m_dir.c_str(), nullptr);
+    std::string dir = real ? real : m_dir;
+    std::free(real);
+    return sha256_hex(dir).substr(0, 32);
+}
+
+bool FileVault::use_cached_key(std::string_view salt, const KdfParams& kdf) {
+    if (m_key && m_salt == salt && m_kdf == kdf) return true;
+    if (!caching()) return false;
+    auto entry = m_options.key_cache->load(cache_id(), m_options.unlock_idle);
+    if (!entry || entry->salt != salt) return false;
+    if (auto preset = m_passphrase.preset()) {
+        // A given passphrase must be the right one even while the vault is unlocked.
+        std::string check = passphrase_check(entry->key, *preset);
+        if (check.size() != entry->passphrase_check.size() ||
+            sodium_memcmp(check.data(), entry->passphrase_check.data(), check.size()) != 0)
+            return false;
+    }
+    m_key = std::move(entry->key);
+    m_salt = std::string(salt);
+    m_kdf = kdf;
+    return true;
+}
+
+void FileVault::cache_key(const Secret& passphrase) {
+    if (!caching() || !m_key) return;
+    KeyCache::Entry entry;
+    entry.salt = m_salt;
+    std::memcpy(entry.key.data(), m_key->data(), AeadKey::size());
+    entry.passphrase_check = passphrase_check(*m_key, passphrase);
+    m_options.key_cache->store(cache_id(), entry, m_options.unlock_idle);
+}
+
+bool FileVault::lock() {
+    m_key.reset();
+    return m_options.key_cache && m_options.key_cache->forget(cache_id());
+}
+
+std::optional<std::chrono::seconds> FileVault::unlocked_for() {
+    if (!m_options.key_cache) return std::nullopt;
+    return m_options.key_cache->time_left(cache_id());
+}
+
+Result<FileLock> FileVault::lock_named(std::string_view name) {
+    SESAME_TRY(ensure_private_dir(m_dir + "/locks"));
+    return FileLock::acquire(m_dir + "/locks/" + sha256_hex(name).substr(0, 32) + ".lock",
+                             m_options.prompt_wait);
+}
+
 Result<bool> FileVault::unlock(std::string_view salt, const KdfParams& kdf) {
-    if (m_key && m_salt == salt && m_kdf == kdf) return false;
+    if (use_cached_key(salt, kdf)) return false;
     m_key.reset();
     auto passphrase = m_passphrase.passphrase(false);
     if (!passphrase) return std::unexpected(std::move(passphrase.error()));
@@ -161,6 +238,7 @@ Result<bool> FileVault::unlock(std::string_view salt, const KdfParams& kdf) {
     m_key = std::move(*key);
     m_salt = std::string(salt);
     m_kdf = kdf;
+    m_pending_passphrase = std::move(*passphrase);
     return true;
 }
 
@@ -178,6 +256,7 @@ Result<void> FileVault::create_key() {
     m_key = std::move(*key);
     m_salt = std::move(salt);
     m_kdf = m_options.kdf;
+    m_pending_passphrase = std::move(*passphrase);
     return {};
 }
 

@@ -37,7 +37,9 @@
 #include "crypto/aead.hpp"
 #include "crypto/secret.hpp"
 #include "platform/clock.hpp"
+#include "platform/files.hpp"
 #include "util/error.hpp"
+#include "vault/key_cache.hpp"
 #include "vault/vault_data.hpp"
 
 namespace sesame {
@@ -49,6 +51,9 @@ class PassphraseSource {
     virtual ~PassphraseSource() = default;
     /// `creating`: the vault does not exist yet, so the source should ask twice and compare.
     virtual Result<Secret> passphrase(bool creating) = 0;
+    /// A passphrase given without asking (SESAME_FILE_PASSPHRASE), if any: a cached key is used
+    /// with it only when it is the right one.
+    virtual std::optional<Secret> preset() { return std::nullopt; }
 };
 
 struct FileVaultOptions {
@@ -57,6 +62,13 @@ struct FileVaultOptions {
     KdfParams kdf = default_kdf_params();
     /// How long update() waits for another sesame process to release the lock.
     std::chrono::milliseconds lock_timeout{10'000};
+    /// Where an unlocked key is kept between commands (null: nowhere, ask every time), and for
+    /// how long without use. An idle time of 0 disables caching.
+    KeyCache* key_cache = nullptr;
+    std::chrono::seconds unlock_idle{3600};
+    /// How long a process waits for another one that is asking for the passphrase (or an MFA
+    /// code, for session locks) before giving up.
+    std::chrono::milliseconds prompt_wait{300'000};
 };
 
 class FileVault {
@@ -77,6 +89,14 @@ class FileVault {
     /// passphrase twice) if absent. If `change` fails, nothing is written and its error is returned.
     Result<void> update(const std::function<Result<void>(VaultData&)>& change);
 
+    /// Forgets the unlocked key, here and in the key cache; true if the cache held one.
+    bool lock();
+    /// How long the cached key has left without use; nullopt when the vault is locked.
+    std::optional<std::chrono::seconds> unlocked_for();
+    /// An exclusive lock named `name` (hashed: names stay private) for single-flight work such
+    /// as refreshing one session; waits up to prompt_wait.
+    Result<FileLock> lock_named(std::string_view name);
+
   private:
     /// Refuses `path` if it has permission bits outside `allowed` (0600 or 0700).
     Result<void> check_permissions(const std::string& path, mode_t allowed) const;
@@ -85,6 +105,13 @@ class FileVault {
     /// Makes m_key the key for (salt, kdf), asking for the passphrase unless it is cached.
     /// Returns true when it asked (so a decryption failure means a wrong passphrase).
     Result<bool> unlock(std::string_view salt, const KdfParams& kdf);
+    /// Takes the key from memory or the key cache if it fits this salt (and a preset passphrase).
+    bool use_cached_key(std::string_view salt, const KdfParams& kdf);
+    /// Puts the current key into the key cache, with a check of `passphrase`.
+    void cache_key(const Secret& passphrase);
+    bool caching() const;
+    /// The key cache's id for this vault: a hash of its folder's real path.
+    std::string cache_id() const;
     /// Asks for a new passphrase (twice) and derives a key with a fresh salt.
     Result<void> create_key();
     Result<void> write(const VaultData& data);
@@ -99,6 +126,8 @@ class FileVault {
     std::optional<AeadKey> m_key;
     std::string m_salt;
     KdfParams m_kdf;
+    /// The passphrase just typed, kept only until the key it made has opened the vault and been cached.
+    std::optional<Secret> m_pending_passphrase;
 };
 
 }  // namespace sesame

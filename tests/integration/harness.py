@@ -318,6 +318,10 @@ class Sandbox:
             self.env["AWS_ENDPOINT_URL"] = moto.url
 
     def close(self) -> None:
+        # Forget this sandbox's unlocked vault key (kept in the kernel keyring between commands).
+        if os.access(sesame_bin(), os.X_OK) and self.vault_dir.exists():
+            subprocess.run([sesame_bin(), "lock"], env=self.child_env(), capture_output=True, timeout=10,
+                           stdin=subprocess.DEVNULL)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
@@ -389,10 +393,15 @@ class Sandbox:
         return sorted(p for p in self.vault_dir.rglob("*"))
 
     def vault_snapshot(self) -> dict[str, tuple[int, bytes]]:
-        """Every path under the vault dir with its mode and bytes (b"" for dirs)."""
+        """Every path under the vault dir with its mode and bytes (b"" for dirs), except lock
+        files: sesame creates those (empty) as it needs them, and they hold nothing."""
         snap: dict[str, tuple[int, bytes]] = {}
         for path in self.vault_files():
             st = path.lstat()
+            relative = path.relative_to(self.vault_dir)
+            if relative.parts[0] == "locks" or path.name.endswith(".lock"):
+                assert not stat.S_ISREG(st.st_mode) or st.st_size == 0, f"lock file {relative} is not empty"
+                continue
             data = path.read_bytes() if stat.S_ISREG(st.st_mode) else b""
             snap[str(path.relative_to(self.vault_dir))] = (st.st_mode, data)
         return snap
@@ -544,3 +553,14 @@ def run_dialog(
     os.close(master)
     os.close(out_r)
     return stdout.decode(errors="replace"), tty.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+def join_fresh_session_keyring() -> None:
+    """Gives this test run (and every sesame it starts) a new, empty session keyring, so unlocked
+    vault keys neither come from nor leak into the developer's own login session."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    SYS_keyctl = 250  # x86_64
+    KEYCTL_JOIN_SESSION_KEYRING = 1
+    libc.syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, None)

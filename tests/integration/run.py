@@ -101,6 +101,8 @@ def main() -> int:
     sys.path.insert(0, str(HERE))
     import harness  # noqa: E402  (needs sys.path)
 
+    harness.join_fresh_session_keyring()
+
     try:
         harness.require_tools()
     except RuntimeError as e:

@@ -47,6 +47,7 @@ class TerminalTest(SesameTestCase):
 
     def test_wrong_passphrase_on_the_terminal_is_refused_and_changes_nothing(self) -> None:
         self.add_alice()
+        self.assertOk(self.sb.run(["lock"]))
         before = self.sb.vault_snapshot()
         stdout, tty, status = run_dialog(
             [sesame_bin(), "clear"], self.tty_env(), [("Enter passphrase to unlock", "not the passphrase")]
@@ -57,6 +58,7 @@ class TerminalTest(SesameTestCase):
 
     def test_right_passphrase_on_the_terminal_unlocks(self) -> None:
         self.add_alice()
+        self.assertOk(self.sb.run(["lock"]))
         self.sb.write_config(section("alice"))
         stdout, tty, status = run_dialog(
             [sesame_bin(), "export", "alice", "--format", "json"],
@@ -66,6 +68,42 @@ class TerminalTest(SesameTestCase):
         self.assertEqual(status, 0, tty)
         self.assertIn('"SessionToken"', stdout)
         self.assertNotIn("passphrase", stdout.lower())
+
+    def test_passphrase_is_asked_once_then_again_after_lock(self) -> None:
+        self.add_alice()
+        self.sb.write_config(section("alice"))
+        self.assertOk(self.sb.run(["lock"]))
+        export = [sesame_bin(), "export", "alice", "--format", "json"]
+        stdout, tty, status = run_dialog(export, self.tty_env(), [("Enter passphrase to unlock", PASSPHRASE)])
+        self.assertEqual(status, 0, tty)
+        self.assertIn("Enter passphrase", tty)
+
+        stdout, tty, status = run_dialog(export, self.tty_env(), [])
+        self.assertEqual(status, 0, tty)
+        self.assertNotIn("passphrase", tty.lower(), "asked again although the vault is unlocked")
+        self.assertIn('"SessionToken"', stdout)
+        status_out = self.sb.run(["status"], env_extra={"SESAME_FILE_PASSPHRASE": None})
+        self.assertOk(status_out)
+        self.assertRegex(status_out.stdout, r"Unlocked:\s+yes, for (59m|1h00m)")
+
+        locked = self.sb.run(["lock"], env_extra={"SESAME_FILE_PASSPHRASE": None})
+        self.assertOk(locked)
+        self.assertIn("Locked", locked.stdout)
+        self.assertIn("Unlocked:  no", self.sb.run(["status"]).stdout)
+        stdout, tty, status = run_dialog(export, self.tty_env(), [("Enter passphrase to unlock", PASSPHRASE)])
+        self.assertEqual(status, 0, tty)
+        self.assertIn("Enter passphrase", tty, "not asked again after sesame lock")
+
+    def test_unlock_ttl_zero_asks_every_time(self) -> None:
+        self.add_alice()
+        self.sb.write_config(section("alice"))
+        self.assertOk(self.sb.run(["lock"]))
+        env = {**self.tty_env(), "SESAME_UNLOCK_TTL": "0"}
+        export = [sesame_bin(), "export", "alice", "--format", "json"]
+        for _ in range(2):
+            _, tty, status = run_dialog(export, env, [("Enter passphrase to unlock", PASSPHRASE)])
+            self.assertEqual(status, 0, tty)
+            self.assertIn("Enter passphrase", tty)
 
 
 if __name__ == "__main__":

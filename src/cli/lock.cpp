@@ -1,0 +1,41 @@
+#include "cli/lock.hpp"
+
+#include <fmt/format.h>
+
+#include "util/time.hpp"
+
+namespace sesame {
+
+Result<int> run_lock(Context& ctx) {
+    bool was_unlocked = ctx.vault().lock();
+    ctx.out(was_unlocked ? "Locked: the vault key is forgotten; the next command asks for the passphrase\n"
+                         : "The vault was not unlocked\n");
+    return 0;
+}
+
+Result<int> run_status(Context& ctx) {
+    auto idle = ctx.unlock_idle();
+    if (!idle) return std::unexpected(idle.error());
+    FileVault& vault = ctx.vault();
+    std::string text =
+        fmt::format("Vault:     {}{}\n", vault.path(), vault.exists() ? "" : " (not created yet)");
+    KeyCache* cache = ctx.key_cache();
+    if (idle->count() == 0) {
+        text += "Unlocked:  never kept (SESAME_UNLOCK_TTL=0): the passphrase is asked by every command\n";
+    } else if (!cache) {
+        text += "Unlocked:  never kept: the kernel keyring is not available here, so every command asks\n";
+    } else if (auto left = vault.unlocked_for()) {
+        text += fmt::format(
+            "Unlocked:  yes, for {} more without use (idle limit {}, in {}); sesame lock forgets it\n",
+            format_duration_short(*left), format_duration_short(*idle), cache->describe());
+    } else {
+        text += fmt::format(
+            "Unlocked:  no; the next command asks for the passphrase and keeps the key for {} "
+            "without use\n",
+            format_duration_short(*idle));
+    }
+    ctx.out(text);
+    return 0;
+}
+
+}  // namespace sesame
