@@ -62,6 +62,22 @@ std::string resolve_path(const Env& env, const char* variable, const char* fallb
 
 /// botocore's _parse_section: the name is the second shlex word when there are exactly two.
 std::optional<std::string> section_suffix(std::string_view section) {
+    // Fast path for the usual "profile name": without quotes or escapes shlex only splits on
+    // its whitespace, and generated configs have thousands of these.
+    auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    bool plain = std::none_of(section.begin(), section.end(), [](char c) { return c == '\'' || c == '"' || c == '\\'; });
+    if (plain) {
+        std::vector<std::string_view> words;
+        size_t i = 0;
+        while (i < section.size() && words.size() <= 2) {
+            while (i < section.size() && is_ws(section[i])) ++i;
+            size_t start = i;
+            while (i < section.size() && !is_ws(section[i])) ++i;
+            if (i > start) words.push_back(section.substr(start, i - start));
+        }
+        if (words.size() != 2) return std::nullopt;
+        return std::string(words[1]);
+    }
     auto parts = shlex_split(section);
     if (!parts || parts->size() != 2) return std::nullopt;
     return (*parts)[1];

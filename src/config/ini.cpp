@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 #include "util/strings.hpp"
 
@@ -87,6 +88,34 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
+/// The ASCII subset of space_at, for files with no byte above 0x7F (nearly all of them).
+inline bool ascii_space(char c) { return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20); }
+
+std::string_view ascii_strip(std::string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && ascii_space(s[b])) ++b;
+    while (e > b && ascii_space(s[e - 1])) --e;
+    return s.substr(b, e - b);
+}
+
+std::string_view ascii_rstrip(std::string_view s) {
+    size_t e = s.size();
+    while (e > 0 && ascii_space(s[e - 1])) --e;
+    return s.substr(0, e);
+}
+
+size_t ascii_indent(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size() && ascii_space(s[i])) ++i;
+    return i;
+}
+
+bool is_ascii(std::string_view s) {
+    unsigned char any = 0;
+    for (char c : s) any |= static_cast<unsigned char>(c);
+    return any < 0x80;
+}
+
 /// Splits on the line breaks Python's file iteration honours in text mode: \n, \r\n and \r.
 std::vector<std::string_view> file_lines(std::string_view text) {
     std::vector<std::string_view> lines;
@@ -114,23 +143,27 @@ size_t splitlines_break_at(std::string_view s, size_t i) {
 /// Stores one parsed line into the file being built; mirrors the state of configparser._read.
 class Parser {
   public:
-    explicit Parser(std::string path) { m_file.path = std::move(path); }
+    Parser(std::string path, bool ascii) : m_ascii(ascii) { m_file.path = std::move(path); }
 
     Result<void> line(std::string_view raw, int lineno) {
-        if (!valid_utf8(raw)) return error(lineno, "not valid UTF-8 text");
-        std::string_view value = py_strip(raw);
+        if (!m_ascii && !valid_utf8(raw)) return error(lineno, "not valid UTF-8 text");
+        std::string_view value = strip(raw);
         bool comment = !value.empty() && (value[0] == '#' || value[0] == ';');
         if (value.empty() || comment) {
-            // configparser keeps blank lines inside a value (trimmed from its end later),
-            // but a comment line leaves the value untouched.
-            if (!comment && m_option) append(m_option, "", lineno);
+            // configparser keeps blank lines inside a value (trimmed from its end later), but a
+            // comment line leaves the value untouched. Blank lines are held back until a
+            // continuation line shows they are inside the value: trailing ones would be trimmed.
+            if (!comment && m_option) m_blank_lines.push_back(lineno);
             return {};
         }
-        size_t indent = indent_of(raw);
+        size_t indent = m_ascii ? ascii_indent(raw) : indent_of(raw);
         if (m_section && m_option && indent > m_indent) {
+            for (int blank : m_blank_lines) append(m_option, "", blank);
+            m_blank_lines.clear();
             append(m_option, value, lineno);
             return {};
         }
+        m_blank_lines.clear();
         m_indent = indent;
         if (auto header = section_header(value)) return start_section(*header, lineno);
         if (!m_section)
@@ -154,48 +187,56 @@ class Parser {
   private:
     /// configparser's SECTCRE `\[(?P<header>.+)\]`, matched at the start: the name runs to the
     /// last ']' and anything after it is ignored ("[profile x] junk" is section "profile x").
-    static std::optional<std::string> section_header(std::string_view value) {
+    static std::optional<std::string_view> section_header(std::string_view value) {
         if (value.front() != '[') return std::nullopt;
         size_t close = value.rfind(']');
         if (close == std::string_view::npos || close < 2) return std::nullopt;
-        return std::string(value.substr(1, close - 1));
+        return value.substr(1, close - 1);
     }
 
-    Result<void> start_section(const std::string& name, int lineno) {
+    std::string_view strip(std::string_view s) const { return m_ascii ? ascii_strip(s) : py_strip(s); }
+    std::string_view rstrip(std::string_view s) const { return m_ascii ? ascii_rstrip(s) : py_rstrip(s); }
+
+    /// `name` views the file's text, which outlives the parse.
+    Result<void> start_section(std::string_view name, int lineno) {
         m_option = nullptr;
         if (name == "DEFAULT") {
             m_section = &m_defaults;
             if (m_defaults.line == 0) m_defaults.line = lineno;
             return {};
         }
-        if (const IniSection* first = m_file.find(name))
+        // An index, not IniFile::find: generated configs have 10,000+ sections.
+        if (auto [it, added] = m_seen.emplace(name, lineno); !added)
             return fail(fmt::format("{}:{}: duplicate section [{}] (first on line {})", m_file.path, lineno,
-                                    name, first->line),
+                                    name, it->second),
                         "merge the two sections; the AWS CLI rejects this file too");
-        m_file.sections.push_back(IniSection{name, lineno, {}});
+        m_file.sections.push_back(IniSection{std::string(name), lineno, {}});
         m_section = &m_file.sections.back();
+        m_section->entries.reserve(8);
         return {};
     }
 
     Result<void> option(std::string_view value, int lineno) {
-        size_t delim = value.find_first_of("=:");
+        size_t delim = 0;  // the first '=' or ':' (a loop: find_first_of calls memchr per byte)
+        while (delim < value.size() && value[delim] != '=' && value[delim] != ':') ++delim;
+        if (delim == value.size()) delim = std::string_view::npos;
         if (delim == std::string_view::npos)
             return error(lineno, "expected \"key = value\", a [section] header or a comment",
                          "indent a line further than its key to continue that key's value");
-        std::string key = to_lower(py_rstrip(value.substr(0, delim)));
+        std::string key = to_lower(rstrip(value.substr(0, delim)));
         if (key.empty()) return error(lineno, fmt::format("missing key before \"{}\"", value[delim]));
         for (const auto& [existing, v] : m_section->entries)
             if (existing == key)
                 return fail(fmt::format("{}:{}: duplicate key \"{}\" in [{}] (first set on line {})",
                                         m_file.path, lineno, key, m_section->name, v.line),
                             "keep one of them; the AWS CLI rejects this file too");
-        m_section->entries.emplace_back(
-            key, IniValue{std::string(py_strip(value.substr(delim + 1))), lineno, {lineno}});
+        m_section->entries.emplace_back(key, IniValue{std::string(strip(value.substr(delim + 1))), lineno, {}});
         m_option = &m_section->entries.back().second;
         return {};
     }
 
     static void append(IniValue* v, std::string_view part, int lineno) {
+        if (v->lines.empty()) v->lines.push_back(v->line);  // kept only for multi-line values
         v->value += '\n';
         v->value += part;
         v->lines.push_back(lineno);
@@ -203,6 +244,7 @@ class Parser {
 
     /// configparser joins the parts and rstrips, which drops trailing blank lines.
     static void trim_value(IniValue& v) {
+        if (v.lines.empty()) return;  // a single line was stripped when it was read
         v.value = std::string(py_rstrip(v.value));
         size_t parts = static_cast<size_t>(std::count(v.value.begin(), v.value.end(), '\n')) + 1;
         if (v.lines.size() > parts) v.lines.resize(parts);
@@ -213,6 +255,9 @@ class Parser {
     }
 
     IniFile m_file;
+    std::unordered_map<std::string_view, int> m_seen;  ///< section name -> line of its header
+    bool m_ascii;
+    std::vector<int> m_blank_lines;  ///< blank lines after the current option, not yet known to be inside it
     IniSection m_defaults{"DEFAULT", 0, {}};
     IniSection* m_section = nullptr;
     IniValue* m_option = nullptr;
@@ -236,7 +281,7 @@ const IniSection* IniFile::find(std::string_view name) const {
 
 Result<IniFile> parse_ini(std::string_view text, std::string path) {
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-    Parser parser(std::move(path));
+    Parser parser(std::move(path), is_ascii(text));
     int lineno = 0;
     for (std::string_view raw : file_lines(text)) SESAME_TRY(parser.line(raw, ++lineno));
     return std::move(parser).finish();

@@ -13,7 +13,7 @@ namespace sesame {
 struct IniValue {
     std::string value;
     int line = 0;            ///< line of the "key = value" line
-    std::vector<int> lines;  ///< line of each '\n'-separated part of value, for nested-block messages
+    std::vector<int> lines;  ///< multi-line values: the line of each '\n'-separated part (else empty)
 };
 
 struct IniSection {

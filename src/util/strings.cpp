@@ -14,8 +14,10 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string to_lower(std::string_view s) {
+    // ASCII only, without the locale lookup of std::tolower (hot in config parsing).
     std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
 }
 

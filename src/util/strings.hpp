@@ -7,6 +7,7 @@
 namespace sesame {
 
 std::string_view trim(std::string_view s);
+/// ASCII lowercase (other bytes unchanged), as botocore lowercases config keys.
 std::string to_lower(std::string_view s);
 bool starts_with_icase(std::string_view s, std::string_view prefix);
 std::vector<std::string> split(std::string_view s, char sep);
