@@ -78,61 +78,90 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         "  credential_process = sesame export admin --format json\n"
         "Run 'sesame COMMAND --help' for a command's options.");
 
-    std::map<std::string, CLI::App*> subs;
-    for (const auto& c : commands()) subs[c.name] = app.add_subcommand(c.name, c.summary);
-
-    AddOptions add;
-    subs["add"]->add_option("profile", add.profile, "Profile name")->required();
-    subs["add"]->add_flag("--env", add.from_env,
-                          "Read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment");
-
-    ListOptions list;
-    subs["list"]->add_flag("--json", list.json, "Machine-readable output");
-
-    ExecOptions exec;
-    add_credential_flags(subs["exec"], exec.credentials);
-    subs["exec"]->add_option("command", exec.command, "Command and arguments (after --; default $SHELL)");
-    bool ecs_server = false, ec2_server = false, exec_lazy = false, exec_imdsv1 = false;
-    subs["exec"]->add_flag("--ecs-server", ecs_server,
-                           "Serve credentials to the command from a loopback ECS-style endpoint (refreshed)");
-    subs["exec"]->add_flag("--ec2-server", ec2_server,
-                           "Serve credentials to the command from a loopback EC2 metadata (IMDSv2) endpoint");
-    subs["exec"]->add_flag("--lazy", exec_lazy, "With an endpoint: fetch credentials on the first request");
-    subs["exec"]->add_flag("--imdsv1", exec_imdsv1,
-                           "With --ec2-server: also answer requests without a token");
-    subs["exec"]->footer(
-        "Examples:\n  sesame exec admin -- aws s3 ls\n  sesame exec admin --ecs-server -- terraform apply");
-
-    ExportOptions exp;
-    add_credential_flags(subs["export"], exp.credentials);
-    subs["export"]
-        ->add_option("--format", exp.format, "env, export-env, json, ini, fish or powershell")
-        ->capture_default_str();
-    subs["export"]->footer("Example: eval \"$(sesame export admin --format export-env)\"");
-
-    RemoveOptions remove;
-    subs["remove"]->add_option("profile", remove.profile, "Profile name")->required();
-    subs["remove"]->add_flag("-f,--force", remove.force, "Do not ask for confirmation");
-    subs["remove"]->add_flag("--sessions-only", remove.sessions_only,
-                             "Keep the keys; delete only cached sessions");
-
-    ServerOptions server;
-    add_credential_flags(subs["server"], server.credentials);
-    subs["server"]->add_flag("--ecs", server.ecs, "ECS container-credentials endpoint");
-    subs["server"]->add_flag("--ec2", server.ec2, "EC2 instance-metadata endpoint (IMDSv2)");
-    subs["server"]->add_option("--port", server.port, "Port on 127.0.0.1 (default: a free one)");
-    subs["server"]->add_flag("--lazy", server.lazy, "Fetch credentials on the first request");
-    subs["server"]->add_flag("--imdsv1", server.imdsv1, "With --ec2: also answer requests without a token");
-    subs["server"]->footer(
-        "Example: eval \"$(sesame server admin --ecs &)\"  (prints the variables to export)");
-
-    ClearOptions clear;
-    subs["clear"]->add_option("profile", clear.profile, "Only this profile's sessions");
-
-    // An unknown command gets a suggestion, as ninja does, instead of CLI11's generic message.
+    // Options are registered only for the command being run (all of them for help): building
+    // every command's options costs more than the rest of a cached `sesame exec`.
     auto first =
         std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
-    if (first != args.end() && !subs.count(*first)) {
+    const std::string selected = first == args.end() ? "" : *first;
+    auto wanted = [&](const char* name) { return selected == name; };
+
+    // Likewise only the command being run is declared, unless help or a typo needs them all.
+    const bool known = std::any_of(commands().begin(), commands().end(),
+                                   [&](const CommandInfo& c) { return selected == c.name; });
+    std::map<std::string, CLI::App*> subs;
+    for (const auto& c : commands())
+        if (!known || wanted(c.name)) subs[c.name] = app.add_subcommand(c.name, c.summary);
+    auto sub = [&](const char* name) { return subs.at(name); };
+    auto ran = [&](const char* name) {
+        auto it = subs.find(name);
+        return it != subs.end() && it->second->parsed();
+    };
+
+    AddOptions add;
+    if (wanted("add")) {
+        sub("add")->add_option("profile", add.profile, "Profile name")->required();
+        sub("add")->add_flag("--env", add.from_env,
+                             "Read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment");
+    }
+
+    ListOptions list;
+    if (wanted("list")) sub("list")->add_flag("--json", list.json, "Machine-readable output");
+
+    ExecOptions exec;
+    bool ecs_server = false, ec2_server = false, exec_lazy = false, exec_imdsv1 = false;
+    if (wanted("exec")) {
+        add_credential_flags(sub("exec"), exec.credentials);
+        sub("exec")->add_option("command", exec.command, "Command and arguments (after --; default $SHELL)");
+        sub("exec")->add_flag(
+            "--ecs-server", ecs_server,
+            "Serve credentials to the command from a loopback ECS-style endpoint (refreshed)");
+        sub("exec")->add_flag(
+            "--ec2-server", ec2_server,
+            "Serve credentials to the command from a loopback EC2 metadata (IMDSv2) endpoint");
+        sub("exec")->add_flag("--lazy", exec_lazy,
+                              "With an endpoint: fetch credentials on the first request");
+        sub("exec")->add_flag("--imdsv1", exec_imdsv1,
+                              "With --ec2-server: also answer requests without a token");
+        sub("exec")->footer(
+            "Examples:\n  sesame exec admin -- aws s3 ls\n  sesame exec admin --ecs-server -- terraform "
+            "apply");
+    }
+
+    ExportOptions exp;
+    if (wanted("export")) {
+        add_credential_flags(sub("export"), exp.credentials);
+        sub("export")
+            ->add_option("--format", exp.format, "env, export-env, json, ini, fish or powershell")
+            ->capture_default_str();
+        sub("export")->footer("Example: eval \"$(sesame export admin --format export-env)\"");
+    }
+
+    RemoveOptions remove;
+    if (wanted("remove")) {
+        sub("remove")->add_option("profile", remove.profile, "Profile name")->required();
+        sub("remove")->add_flag("-f,--force", remove.force, "Do not ask for confirmation");
+        sub("remove")->add_flag("--sessions-only", remove.sessions_only,
+                                "Keep the keys; delete only cached sessions");
+    }
+
+    ServerOptions server;
+    if (wanted("server")) {
+        add_credential_flags(sub("server"), server.credentials);
+        sub("server")->add_flag("--ecs", server.ecs, "ECS container-credentials endpoint");
+        sub("server")->add_flag("--ec2", server.ec2, "EC2 instance-metadata endpoint (IMDSv2)");
+        sub("server")->add_option("--port", server.port, "Port on 127.0.0.1 (default: a free one)");
+        sub("server")->add_flag("--lazy", server.lazy, "Fetch credentials on the first request");
+        sub("server")->add_flag("--imdsv1", server.imdsv1,
+                                "With --ec2: also answer requests without a token");
+        sub("server")->footer(
+            "Example: sesame server admin --ecs --port 9911  (prints the variables to export)");
+    }
+
+    ClearOptions clear;
+    if (wanted("clear")) sub("clear")->add_option("profile", clear.profile, "Only this profile's sessions");
+
+    // An unknown command gets a suggestion, as ninja does, instead of CLI11's generic message.
+    if (first != args.end() && !known) {
         std::vector<std::string> names;
         for (const auto& c : commands()) names.emplace_back(c.name);
         std::string guess = closest_match(*first, names);
@@ -161,11 +190,11 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     }
 
     Result<int> result = 0;
-    if (subs["add"]->parsed()) {
+    if (ran("add")) {
         result = run_add(add, ctx);
-    } else if (subs["list"]->parsed()) {
+    } else if (ran("list")) {
         result = run_list(list, ctx);
-    } else if (subs["exec"]->parsed()) {
+    } else if (ran("exec")) {
         exec.command.insert(exec.command.end(), command.begin(), command.end());
         if (ecs_server || ec2_server || exec_lazy || exec_imdsv1) {
             auto endpoint = endpoint_options(ecs_server, ec2_server, 0, exec_lazy, exec_imdsv1,
@@ -174,18 +203,18 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
             exec.endpoint = *endpoint;
         }
         result = run_exec(exec, ctx);
-    } else if (subs["export"]->parsed()) {
+    } else if (ran("export")) {
         if (!command.empty()) return report(Error{"export takes no command after --", "", 2}, err);
         result = run_export(exp, ctx);
-    } else if (subs["remove"]->parsed()) {
+    } else if (ran("remove")) {
         result = run_remove(remove, ctx);
-    } else if (subs["server"]->parsed()) {
+    } else if (ran("server")) {
         result = run_server(server, ctx);
-    } else if (subs["status"]->parsed()) {
+    } else if (ran("status")) {
         result = run_status(ctx);
-    } else if (subs["lock"]->parsed()) {
+    } else if (ran("lock")) {
         result = run_lock(ctx);
-    } else if (subs["clear"]->parsed()) {
+    } else if (ran("clear")) {
         result = run_clear(clear, ctx);
     } else {
         ctx.out(app.help());

@@ -143,6 +143,10 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
     if (!file) return std::unexpected(std::move(file.error()));
     if (!*file) return std::optional<VaultData>{};  // removed since the check above
 
+    // The same bytes as last time in this process: the contents are known (the warm path reads
+    // the vault twice: stored profiles, then the cached session).
+    if (m_last_data && m_key && **file == m_last_file) return std::optional<VaultData>(*m_last_data);
+
     auto header = parse_header(**file, path());
     if (!header) return std::unexpected(std::move(header.error()));
 
@@ -171,6 +175,8 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
     }
     auto data = deserialize(plain->reveal());
     if (!data) return std::unexpected(std::move(data.error()).context(path()));
+    m_last_file = std::move(**file);
+    m_last_data = *data;
     return std::optional<VaultData>(std::move(*data));
 }
 
@@ -214,6 +220,7 @@ void FileVault::cache_key(const Secret& passphrase) {
 
 bool FileVault::lock() {
     m_key.reset();
+    m_last_data.reset();
     return m_options.key_cache && m_options.key_cache->forget(cache_id());
 }
 

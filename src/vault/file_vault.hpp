@@ -126,6 +126,9 @@ class FileVault {
     std::optional<AeadKey> m_key;
     std::string m_salt;
     KdfParams m_kdf;
+    /// The last file read and what it decrypted to (ciphertext only: the file's own bytes).
+    std::string m_last_file;
+    std::optional<VaultData> m_last_data;
     /// The passphrase just typed, kept only until the key it made has opened the vault and been cached.
     std::optional<Secret> m_pending_passphrase;
 };

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""How close sesame's warm path is to the cost of starting a process (issue #4).
+
+With moto on loopback, a throwaway vault (unlocked, in the kernel keyring) and a cached role
+session, times with hyperfine, in one run:
+
+  floor        build/exec_floor /bin/true        a minimal C++ program that only execs /bin/true
+  exec         sesame exec admin -- /bin/true    goal: within 1.5x the floor
+  export       sesame export admin --format json goal: within 1.5x the floor
+  small config sesame export with a 2-profile config
+  10k config   the same with 10,000 more profiles (aws-sso-util's size)   goal: within 2x small
+
+and prints one line per figure plus the ratios. `--botocore` also times botocore resolving the
+same profile in the 10,000-profile config (about 1.6 s here).
+
+Usage: bench/warm_path.py [--build build] [--runs 200] [--botocore]
+Needs hyperfine (apt-get install hyperfine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+
+from harness import ADMIN_ROLE_ARN, REGION, Moto, Sandbox, join_fresh_session_keyring, section  # noqa: E402
+
+
+def big_config(base: str, n: int = 10_000) -> str:
+    parts = [base]
+    for i in range(n):
+        parts.append(
+            f"[profile acct{i}-AdministratorAccess]\nsso_session = corp\nsso_account_id = {100000000000 + i:012d}\n"
+            "sso_role_name = AdministratorAccess\nregion = us-east-1\noutput = json\n"
+        )
+    parts.append("[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n")
+    return "\n".join(parts)
+
+
+def hyperfine(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        args = ["hyperfine", "-N", "--warmup", "10", "--runs", str(runs), "--export-json", out.name, "--style", "none"]
+        for name, argv in commands.items():
+            args += ["--command-name", name, " ".join(argv)]
+        subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+        results = json.load(open(out.name))["results"]
+    return {r["command"]: r["mean"] * 1000 for r in results}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=str(REPO / "build"))
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--botocore", action="store_true")
+    args = ap.parse_args()
+    if not shutil.which("hyperfine"):
+        print("warm_path: hyperfine is not installed (apt-get install hyperfine)", file=sys.stderr)
+        return 1
+    sesame = str(Path(args.build, "sesame").resolve())
+    floor = str(Path(args.build, "exec_floor").resolve())
+    os.environ["SESAME_BIN"] = sesame
+    join_fresh_session_keyring()
+    with Moto() as moto, Sandbox(moto) as sb:
+        small = section("alice", region=REGION) + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN)
+        sb.write_config(small)
+        big_path = sb.root / "config-10k"
+        big_path.write_text(big_config(small))
+        if sb.add("alice", moto.alice).returncode != 0:
+            raise SystemExit("sesame add failed")
+        warm = sb.run(["export", "admin", "--format", "json"])
+        if warm.returncode != 0:
+            raise SystemExit(f"warming failed: {warm.stderr}")
+        env = sb.child_env()
+        mark = moto.mark()
+        t = hyperfine(
+            {
+                "floor": [floor, "/bin/true"],
+                "exec": [sesame, "exec", "admin", "--", "/bin/true"],
+                "export": [sesame, "export", "admin", "--format", "json"],
+            },
+            env,
+            args.runs,
+        )
+        t_big = hyperfine({"10k config": [sesame, "export", "admin", "--format", "json"]},
+                          {**env, "AWS_CONFIG_FILE": str(big_path)}, args.runs)
+        if moto.minting_calls(mark):
+            raise SystemExit("warm_path: the timed runs called STS; the session was not served from the cache")
+        print(f"warm_path floor (exec_floor /bin/true): {t['floor']:.2f} ms")
+        print(f"warm_path sesame exec  (warm):          {t['exec']:.2f} ms = {t['exec'] / t['floor']:.2f}x floor (goal 1.5x)")
+        print(f"warm_path sesame export (warm):         {t['export']:.2f} ms = {t['export'] / t['floor']:.2f}x floor (goal 1.5x)")
+        print(f"warm_path 2-profile config:             {t['export']:.2f} ms")
+        print(f"warm_path 10,000-profile config:        {t_big['10k config']:.2f} ms = "
+              f"{t_big['10k config'] / t['export']:.2f}x the small one (goal 2x)")
+        if args.botocore:
+            code = ("import botocore.session,sys; s=botocore.session.Session(profile='admin'); "
+                    "s.get_scoped_config()")
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env={**env, "AWS_CONFIG_FILE": str(big_path)}, check=True)
+            print(f"warm_path botocore, 10,000-profile config: {(time.perf_counter() - start) * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
