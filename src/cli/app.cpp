@@ -10,25 +10,59 @@
 #include "cli/export.hpp"
 #include "cli/list.hpp"
 #include "cli/lock.hpp"
+#include "cli/prompt.hpp"
 #include "cli/remove.hpp"
 #include "cli/server.hpp"
+#include "cli/shell.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
 
+namespace {
+
+// Flags every command that obtains credentials takes (see add_credential_flags).
+#define SESAME_CREDENTIAL_FLAGS "--duration", "--no-session", "--region", "--mfa-token"
+
+}  // namespace
+
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table{
-        {"add", "Store a profile's long-term access key in the encrypted vault"},
-        {"list", "List profiles, stored keys, MFA serials and cached sessions"},
-        {"exec", "Run a command with temporary credentials for a profile"},
-        {"export", "Print temporary credentials (env, export-env, json, ini, fish, powershell)"},
-        {"remove", "Delete a profile's stored keys and sessions"},
-        {"clear", "Delete cached sessions (all, or one profile's)"},
-        {"server", "Serve credentials on loopback as ECS or EC2 (IMDSv2) do, refreshed before expiry"},
-        {"status", "Show where the vault is and whether it is unlocked, and for how long"},
-        {"lock", "Forget the unlocked vault key now; the next command asks for the passphrase"},
+        {"add", "Store a profile's long-term access key in the encrypted vault", {"--env"}, true},
+        {"list", "List profiles, stored keys, MFA serials and cached sessions", {"--json", "--names"}},
+        {"exec",
+         "Run a command with temporary credentials for a profile",
+         {SESAME_CREDENTIAL_FLAGS, "--ecs-server", "--ec2-server", "--lazy", "--imdsv1"},
+         true},
+        {"export",
+         "Print temporary credentials (env, export-env, json, ini, fish, powershell)",
+         {SESAME_CREDENTIAL_FLAGS, "--format"},
+         true},
+        {"shell",
+         "Start $SHELL with credentials and a prompt showing the time left",
+         {SESAME_CREDENTIAL_FLAGS},
+         true},
+        {"remove", "Delete a profile's stored keys and sessions", {"--force", "--sessions-only"}, true},
+        {"clear", "Delete cached sessions (all, or one profile's)", {}, true},
+        {"server",
+         "Serve credentials on loopback as ECS or EC2 (IMDSv2) do, refreshed before expiry",
+         {SESAME_CREDENTIAL_FLAGS, "--ecs", "--ec2", "--port", "--lazy", "--imdsv1"},
+         true},
+        {"status", "Show where the vault is and whether it is unlocked, and for how long", {}},
+        {"lock", "Forget the unlocked vault key now; the next command asks for the passphrase", {}},
+        {"init",
+         "Print the shell integration (prompt, refreshing aws, completions) for bash, zsh or fish",
+         {}},
+        {"prompt",
+         "Print the prompt segment ([profile 42m]) from the environment alone",
+         {"--shell", "--color", "--seconds-left"}},
     };
     return table;
+}
+
+std::vector<CompletionCommand> completion_commands() {
+    std::vector<CompletionCommand> out;
+    for (const auto& c : commands()) out.push_back({c.name, c.summary, c.flags, c.takes_profile});
+    return out;
 }
 
 bool wants_debug(const std::vector<std::string>& args) {
@@ -105,7 +139,32 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     }
 
     ListOptions list;
-    if (wanted("list")) sub("list")->add_flag("--json", list.json, "Machine-readable output");
+    if (wanted("list")) {
+        sub("list")->add_flag("--json", list.json, "Machine-readable output");
+        sub("list")->add_flag("--names", list.names,
+                              "Only profile names from the config files (no vault access; for completions)");
+    }
+
+    ShellOptions shell;
+    if (wanted("shell")) {
+        add_credential_flags(sub("shell"), shell.credentials);
+        sub("shell")->footer("Example: sesame shell admin   (exit to return; 'aws' refreshes itself inside)");
+    }
+
+    std::string init_shell;
+    if (wanted("init")) {
+        sub("init")->add_option("shell", init_shell, "bash, zsh or fish")->required();
+        sub("init")->footer("Example, in ~/.bashrc:  eval \"$(sesame init bash)\"");
+    }
+
+    PromptOptions prompt;
+    if (wanted("prompt")) {
+        sub("prompt")->add_option("--shell", prompt.shell,
+                                  "bash, zsh, fish or plain (how colours are marked)");
+        sub("prompt")->add_option("--color", prompt.color, "auto, always or never");
+        sub("prompt")->add_flag("--seconds-left", prompt.seconds_left,
+                                "Print the seconds the credentials have left (negative once expired)");
+    }
 
     ExecOptions exec;
     bool ecs_server = false, ec2_server = false, exec_lazy = false, exec_imdsv1 = false;
@@ -210,6 +269,12 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         result = run_remove(remove, ctx);
     } else if (ran("server")) {
         result = run_server(server, ctx);
+    } else if (ran("shell")) {
+        result = run_shell(shell, ctx, completion_commands());
+    } else if (ran("init")) {
+        result = run_init(init_shell, ctx, completion_commands());
+    } else if (ran("prompt")) {
+        result = run_prompt(prompt, ctx);
     } else if (ran("status")) {
         result = run_status(ctx);
     } else if (ran("lock")) {

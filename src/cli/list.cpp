@@ -31,6 +31,12 @@ std::string mfa_of(const AwsConfig& config, const std::string& profile) {
 Result<int> run_list(const ListOptions& options, Context& ctx) {
     auto config = ctx.config();
     if (!config) return std::unexpected(config.error());
+    if (options.names) {
+        std::string text;
+        for (const auto& n : (*config)->profile_names()) text += n + "\n";
+        ctx.out(text);
+        return 0;
+    }
     VaultData data;
     if (ctx.vault().exists()) {
         auto loaded = ctx.vault().load();

@@ -6,6 +6,7 @@ namespace sesame {
 
 struct ListOptions {
     bool json = false;
+    bool names = false;  ///< only names from the config files, never opening the vault
 };
 
 /// `sesame list`: every profile known from the config, the credentials file and the vault, with

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "platform/files.hpp"
 
@@ -60,34 +61,57 @@ std::string resolve_path(const Env& env, const char* variable, const char* fallb
     return expand_user(value ? expand_vars(*value, env) : std::string(fallback), env);
 }
 
-/// botocore's _parse_section: the name is the second shlex word when there are exactly two.
-std::optional<std::string> section_suffix(std::string_view section) {
-    // Fast path for the usual "profile name": without quotes or escapes shlex only splits on
-    // its whitespace, and generated configs have thousands of these.
-    auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    bool plain = std::none_of(section.begin(), section.end(), [](char c) { return c == '\'' || c == '"' || c == '\\'; });
-    if (plain) {
-        std::vector<std::string_view> words;
-        size_t i = 0;
-        while (i < section.size() && words.size() <= 2) {
-            while (i < section.size() && is_ws(section[i])) ++i;
-            size_t start = i;
-            while (i < section.size() && !is_ws(section[i])) ++i;
-            if (i > start) words.push_back(section.substr(start, i - start));
-        }
-        if (words.size() != 2) return std::nullopt;
-        return std::string(words[1]);
-    }
-    auto parts = shlex_split(section);
-    if (!parts || parts->size() != 2) return std::nullopt;
-    return (*parts)[1];
+constexpr std::string_view k_prefixes[] = {"profile", "sso-session", "services"};  ///< by Kind
+
+bool is_shlex_special(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\'' || c == '"' || c == '\\';
 }
 
-Result<void> check_nested(const IniFile& file) {
-    for (const auto& section : file.sections)
-        for (const auto& [key, value] : section.entries)
-            if (value.value.starts_with('\n')) SESAME_TRY(parse_nested(value, file.path));
-    return {};
+/// Whether shlex.split leaves `s` one word as it is: not empty, no whitespace, quote or backslash.
+bool is_plain(std::string_view s) { return !s.empty() && std::none_of(s.begin(), s.end(), is_shlex_special); }
+
+/// is_plain, eight bytes at a time for the 10,000 names of a generated config. Conservative: it
+/// rejects every byte below '(' (shlex's whitespace and quotes among them) and '\\', so a few plain
+/// names too ("a!b"), which are then indexed as irregular: slower, still right.
+bool is_plain_fast(std::string_view s) {
+    constexpr uint64_t k_ones = 0x0101010101010101ULL, k_highs = 0x8080808080808080ULL;
+    auto rejects = [&](uint64_t w) {
+        uint64_t backslashes = w ^ (k_ones * '\\');
+        return (((w - k_ones * '(') & ~w) | ((backslashes - k_ones) & ~backslashes)) & k_highs;
+    };
+    size_t i = 0;
+    for (uint64_t w; i + sizeof w <= s.size(); i += sizeof w) {
+        std::memcpy(&w, s.data() + i, sizeof w);
+        if (rejects(w)) return false;
+    }
+    uint64_t tail = k_ones * 'a';
+    std::memcpy(&tail, s.data() + i, s.size() - i);
+    return !s.empty() && !rejects(tail);
+}
+
+/// botocore's _parse_section: the name is the second shlex word when there are exactly two.
+std::optional<std::string> section_suffix(std::string_view section) {
+    // Fast path for the usual "profile name": before any quote or backslash, shlex only splits on
+    // its whitespace.
+    enum : char { word, space, special };
+    auto kind = [](char c) { return !is_shlex_special(c) ? word : c == ' ' || c == '\t' || c == '\r' || c == '\n' ? space : special; };
+    std::string_view second;
+    int words = 0;
+    for (size_t i = 0, n = section.size();;) {
+        while (i < n && kind(section[i]) == space) ++i;
+        if (i == n) break;
+        if (++words == 3) return std::nullopt;  // shlex too finds three words at least, or fails
+        size_t start = i;
+        while (i < n && kind(section[i]) == word) ++i;
+        if (i < n && kind(section[i]) == special) {
+            auto parts = shlex_split(section);
+            if (!parts || parts->size() != 2) return std::nullopt;
+            return std::move((*parts)[1]);
+        }
+        if (words == 2) second = section.substr(start, i - start);
+    }
+    if (words != 2) return std::nullopt;
+    return std::string(second);
 }
 
 }  // namespace
@@ -157,63 +181,71 @@ Result<AwsConfig> AwsConfig::load(const ConfigPaths& paths) {
     if (!config) return std::unexpected(std::move(config.error()));
     auto credentials = read_file_if_exists(paths.credentials);
     if (!credentials) return std::unexpected(std::move(credentials.error()));
-    return parse(config->value_or(""), credentials->value_or(""), paths);
+    return parse_owned(std::move(*config).value_or(""), std::move(*credentials).value_or(""), paths);
 }
 
 Result<AwsConfig> AwsConfig::parse(std::string_view config_text, std::string_view credentials_text,
                                    ConfigPaths paths) {
+    return parse_owned(std::string(config_text), std::string(credentials_text), std::move(paths));
+}
+
+Result<AwsConfig> AwsConfig::parse_owned(std::string config_text, std::string credentials_text,
+                                         ConfigPaths paths) {
     AwsConfig cfg;
-    auto config = parse_ini(config_text, paths.config);
+    auto config = parse_ini(std::move(config_text), paths.config);
     if (!config) return std::unexpected(std::move(config.error()));
-    auto credentials = parse_ini(credentials_text, paths.credentials);
+    auto credentials = parse_ini(std::move(credentials_text), paths.credentials);
     if (!credentials) return std::unexpected(std::move(credentials.error()));
-    SESAME_TRY(check_nested(*config));
-    SESAME_TRY(check_nested(*credentials));
+    SESAME_TRY(config->check_nested());
+    SESAME_TRY(credentials->check_nested());
     cfg.m_paths = std::move(paths);
     cfg.m_config = std::move(*config);
     cfg.m_credentials = std::move(*credentials);
 
     // build_profile_map walks sections in file order and a later section of the same name wins.
-    for (size_t i = 0; i < cfg.m_config.sections.size(); ++i) {
-        const std::string& name = cfg.m_config.sections[i].name;
-        Index* index = name.starts_with("profile")       ? &cfg.m_profiles
-                       : name.starts_with("sso-session") ? &cfg.m_sso_sessions
-                       : name.starts_with("services")    ? &cfg.m_services
-                                                         : nullptr;
-        if (index) {
-            if (auto suffix = section_suffix(name)) (*index)[*suffix] = i;
-        } else if (name == "default") {
-            cfg.m_profiles["default"] = i;
+    for (size_t i = 0; i < cfg.m_config.size(); ++i) {
+        std::string_view name = cfg.m_config.name(i);
+        for (size_t kind = 0; kind < std::size(k_prefixes); ++kind) {
+            if (!name.starts_with(k_prefixes[kind])) continue;
+            std::string_view rest = name.substr(k_prefixes[kind].size());
+            bool usual = rest.size() > 1 && rest[0] == ' ' && is_plain_fast(rest.substr(1));
+            if (!usual)
+                if (auto suffix = section_suffix(name)) cfg.m_irregular[kind].insert_or_assign(std::move(*suffix), i);
+            break;
         }
     }
     return cfg;
 }
 
-const IniSection* AwsConfig::lookup(const IniFile& file, const Index& index, std::string_view name) {
-    auto it = index.find(name);
-    return it == index.end() ? nullptr : &file.sections[it->second];
+const IniSection* AwsConfig::lookup(Kind kind, std::string_view name) const {
+    auto k = static_cast<size_t>(kind);
+    std::optional<size_t> last;  // the later section wins
+    auto consider = [&](std::optional<size_t> i) {
+        if (i && (!last || *i > *last)) last = i;
+    };
+    if (is_plain(name)) consider(m_config.index_of(fmt::format("{} {}", k_prefixes[k], name)));
+    if (kind == Kind::profile && name == "default") consider(m_config.index_of("default"));
+    if (auto it = m_irregular[k].find(name); it != m_irregular[k].end()) consider(it->second);
+    return last ? &m_config.section(*last) : nullptr;
 }
 
-const IniSection* AwsConfig::profile(std::string_view name) const {
-    return lookup(m_config, m_profiles, name);
-}
+const IniSection* AwsConfig::profile(std::string_view name) const { return lookup(Kind::profile, name); }
 
-const IniSection* AwsConfig::credentials(std::string_view name) const {
-    return m_credentials.find(name);
-}
+const IniSection* AwsConfig::credentials(std::string_view name) const { return m_credentials.find(name); }
 
-const IniSection* AwsConfig::sso_session(std::string_view name) const {
-    return lookup(m_config, m_sso_sessions, name);
-}
+const IniSection* AwsConfig::sso_session(std::string_view name) const { return lookup(Kind::sso_session, name); }
 
-const IniSection* AwsConfig::services(std::string_view name) const {
-    return lookup(m_config, m_services, name);
-}
+const IniSection* AwsConfig::services(std::string_view name) const { return lookup(Kind::services, name); }
 
 std::vector<std::string> AwsConfig::profile_names() const {
     std::vector<std::string> names;
-    for (const auto& [name, index] : m_profiles) names.push_back(name);
-    for (const auto& section : m_credentials.sections) names.push_back(section.name);
+    for (size_t i = 0; i < m_config.size(); ++i) {
+        std::string_view name = m_config.name(i);
+        if (name == "default") names.emplace_back(name);
+        if (!name.starts_with("profile")) continue;
+        if (auto suffix = section_suffix(name)) names.push_back(std::move(*suffix));
+    }
+    for (size_t i = 0; i < m_credentials.size(); ++i) names.emplace_back(m_credentials.name(i));
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     return names;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -49,16 +50,20 @@ class AwsConfig {
     const ConfigPaths& paths() const { return m_paths; }
 
   private:
-    using Index = std::map<std::string, size_t, std::less<>>;  ///< name -> position in m_config
+    /// The kinds of config-file section build_profile_map tells apart, by name prefix.
+    enum class Kind { profile, sso_session, services };
 
-    static const IniSection* lookup(const IniFile& file, const Index& index, std::string_view name);
+    static Result<AwsConfig> parse_owned(std::string config_text, std::string credentials_text,
+                                         ConfigPaths paths);
+    const IniSection* lookup(Kind kind, std::string_view name) const;
 
     ConfigPaths m_paths;
     IniFile m_config;
     IniFile m_credentials;
-    Index m_profiles;
-    Index m_sso_sessions;
-    Index m_services;
+    /// Per kind, name -> position in m_config of the last section named other than "profile NAME"
+    /// with a NAME shlex leaves alone ([profile "my dev"], [profile  x], [profiles x]...). The
+    /// usual sections are found by their exact name instead: no index of 10,000 names to build.
+    std::array<std::map<std::string, size_t, std::less<>>, 3> m_irregular;
 };
 
 /// Python's shlex.split (POSIX mode, no comments), which botocore applies to section names:

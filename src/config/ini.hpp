@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,11 +27,41 @@ struct IniSection {
     const IniValue* find(std::string_view key) const;
 };
 
-struct IniFile {
-    std::string path;                  ///< as given; used only in messages
-    std::vector<IniSection> sections;  ///< file order; [DEFAULT] is folded into each, not listed
+/// A parsed INI file. Parsing checks the whole text (botocore rejects a file for any problem in
+/// it) but keeps only each section's name and place; a section's entries are built the first time
+/// it is looked up, so that resolving one profile in a 10,000-section file stays cheap.
+/// Lookups are thread-safe, and the sections they return live as long as the IniFile, moves
+/// included. A default-constructed (or moved-from) IniFile has no sections.
+class IniFile {
+  public:
+    IniFile();
+    IniFile(IniFile&&) noexcept;
+    IniFile& operator=(IniFile&&) noexcept;
+    ~IniFile();
 
+    /// As given to parse_ini; used only in messages.
+    const std::string& path() const;
+    /// Number of sections; [DEFAULT] is folded into each of them, not counted.
+    size_t size() const;
+    /// The name of section `i` (file order, i < size()), without building the section.
+    std::string_view name(size_t i) const;
+    /// Section `i` (i < size()), with [DEFAULT]'s keys appended after its own.
+    const IniSection& section(size_t i) const;
+    /// The position of the section named exactly `name`, without building it.
+    std::optional<size_t> index_of(std::string_view name) const;
+    /// The section named exactly `name`, or null.
     const IniSection* find(std::string_view name) const;
+
+    /// botocore parses every value that starts with a newline (a nested block, "s3 =" then
+    /// indented lines) and rejects the whole file if one is malformed: this fails with
+    /// parse_nested's message for the first such value, sections in file order.
+    Result<void> check_nested() const;
+
+  private:
+    struct State;
+    std::unique_ptr<State> m_state;
+
+    friend Result<IniFile> parse_ini(std::string text, std::string path);
 };
 
 /// Parses text exactly as botocore does (Python's configparser.RawConfigParser with its defaults):
@@ -37,7 +69,8 @@ struct IniFile {
 /// lowercased, lines indented deeper than their key continue its value, and duplicate sections or
 /// keys are errors. Two deliberate differences: a leading UTF-8 BOM is skipped (Python fails on
 /// it), and the first problem is reported rather than all of them. Errors read "path:line: ...".
-Result<IniFile> parse_ini(std::string_view text, std::string path);
+/// The IniFile keeps `text`: sections are built from it when looked up.
+Result<IniFile> parse_ini(std::string text, std::string path);
 
 /// botocore's _parse_nested: a value that starts with a newline ("s3 =" then indented lines) is a
 /// block of "key = value" lines; keys keep their case and a repeated key keeps the last value.

@@ -108,7 +108,9 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
                 out += fmt::format("unset {}\n", name);
                 break;
             case ExportFormat::Fish:
-                out += fmt::format("set -e {};\n", name);
+                // `set -e` of an unset variable fails, and fish keeps that status through the
+                // `set -gx` lines after it: a sourced export would end non-zero.
+                out += fmt::format("set -e {}; or true;\n", name);
                 break;
             case ExportFormat::PowerShell:
                 out += fmt::format("Remove-Item Env:{} -ErrorAction SilentlyContinue\n", name);

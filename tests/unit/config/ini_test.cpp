@@ -11,7 +11,8 @@ namespace {
 /// below were produced by botocore's own parser (configparser.RawConfigParser) on the same text.
 std::string dump(const IniFile& file) {
     std::string out;
-    for (const auto& section : file.sections) {
+    for (size_t i = 0; i < file.size(); ++i) {
+        const IniSection& section = file.section(i);
         out += out.empty() ? "[" : " [";
         out += section.name + "]";
         for (const auto& [key, value] : section.entries) {
@@ -150,7 +151,7 @@ TEST(ParseNested, ParsesIndentedBlocksAsBotocoreDoes) {
 TEST(ParseNested, NamesTheLineWithoutEquals) {
     auto file = parse_ini("[a]\ns3 =\n  x = 1\n# c\n  y: 2\n", "cfg");
     ASSERT_TRUE(file);
-    auto nested = parse_nested(*file->sections[0].find("s3"), file->path);
+    auto nested = parse_nested(*file->section(0).find("s3"), file->path());
     ASSERT_FALSE(nested);
     EXPECT_TRUE(nested.error().message.starts_with("cfg:5: expected \"key = value\""))
         << nested.error().message;

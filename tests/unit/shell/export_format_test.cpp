@@ -56,6 +56,8 @@ TEST(ExportFormat, ShellQuotingSurvivesHostileBytes) {
     EXPECT_NE(sh.find("export SESAME_PROFILE='dev'\n"), std::string::npos);
 
     std::string fish = render_export(ExportFormat::Fish, temporary(), "", "dev");
+    EXPECT_NE(fish.find("set -e AWS_PROFILE; or true;\n"), std::string::npos)
+        << "sourcing must end with status 0";
     EXPECT_NE(fish.find("set -gx AWS_SECRET_ACCESS_KEY 'se\\'cr$et`x\nnew';"), std::string::npos) << fish;
 
     std::string ps = render_export(ExportFormat::PowerShell, temporary(), "", "dev");

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/credentials.hpp"
+#include "shell/init_scripts.hpp"
+
+namespace sesame {
+
+struct ShellOptions {
+    CredentialRequest credentials;
+};
+
+/// `sesame shell`: replaces this process with $SHELL holding the credentials. bash, zsh and fish
+/// load the user's own rc files and then sesame's integration (prompt segment with the time
+/// left, `aws` that refreshes itself); other shells start plain. Exiting returns to the parent.
+Result<int> run_shell(const ShellOptions& options, Context& ctx,
+                      const std::vector<CompletionCommand>& commands);
+
+/// `sesame init SHELL`: prints the integration for an rc file.
+Result<int> run_init(const std::string& shell, Context& ctx, const std::vector<CompletionCommand>& commands);
+
+/// The absolute path of the running sesame binary (/proc/self/exe).
+std::string self_path();
+
+/// How to start `shell_path` with the integration loaded: its argv, plus variables to set.
+/// Writes the small rc shims it needs (no secrets in them) under `shim_dir`.
+Result<std::pair<std::vector<std::string>, std::vector<std::pair<std::string, std::string>>>> shell_command(
+    const std::string& shell_path, const std::string& sesame_path, const std::string& shim_dir,
+    const Env& env);
+
+}  // namespace sesame

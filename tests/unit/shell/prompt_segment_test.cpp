@@ -1,0 +1,58 @@
+#include "shell/prompt_segment.hpp"
+
+#include <gtest/gtest.h>
+
+#include "cli/prompt.hpp"
+
+namespace sesame {
+namespace {
+
+using namespace std::chrono;
+
+const TimePoint k_now = sys_days{2026y / 11 / 20} + 12h;
+
+TEST(PromptSegment, ShowsProfileAndTimeLeft) {
+    struct Case {
+        std::optional<seconds> left;
+        const char* expected;
+    } cases[] = {
+        {seconds(42 * 60 + 30), "[admin 42m] "}, {seconds(3900), "[admin 1h05m] "},
+        {seconds(59), "[admin 59s] "},           {seconds(0), "[admin expired] "},
+        {seconds(-10), "[admin expired] "},      {std::nullopt, "[admin] "},
+    };
+    for (const auto& c : cases) {
+        std::optional<TimePoint> exp;
+        if (c.left) exp = k_now + *c.left;
+        EXPECT_EQ(prompt_segment("admin", exp, k_now, false, PromptShell::Plain), c.expected);
+    }
+    EXPECT_EQ(prompt_segment("", k_now, k_now, true, PromptShell::Bash), "");
+}
+
+TEST(PromptSegment, YellowUnderFiveMinutesRedUnderOneWrappedPerShell) {
+    EXPECT_EQ(prompt_segment("a", k_now + minutes(30), k_now, true, PromptShell::Plain), "[a 30m] ")
+        << "no colour while there is time";
+    EXPECT_EQ(prompt_segment("a", k_now + minutes(4), k_now, true, PromptShell::Plain),
+              "\x1b[33m[a 4m]\x1b[0m ");
+    EXPECT_EQ(prompt_segment("a", k_now + seconds(30), k_now, true, PromptShell::Bash),
+              "\x01\x1b[31m\x02[a 30s]\x01\x1b[0m\x02 ");
+    EXPECT_EQ(prompt_segment("a", k_now - seconds(1), k_now, true, PromptShell::Zsh),
+              "%{\x1b[31m%}[a expired]%{\x1b[0m%} ");
+    EXPECT_EQ(prompt_segment("a", k_now + minutes(4), k_now, false, PromptShell::Zsh), "[a 4m] ");
+}
+
+TEST(PromptSegment, ZshPercentInAProfileNameIsEscaped) {
+    EXPECT_EQ(prompt_segment("100%", std::nullopt, k_now, false, PromptShell::Zsh), "[100%%] ");
+}
+
+Env env_of(std::map<std::string, std::string> vars) { return Env(std::move(vars)); }
+
+TEST(PromptColor, AutoFollowsNoColorTermAndTty) {
+    EXPECT_TRUE(prompt_wants_color(env_of({{"TERM", "xterm-256color"}}), true));
+    EXPECT_FALSE(prompt_wants_color(env_of({{"TERM", "xterm-256color"}}), false));
+    EXPECT_FALSE(prompt_wants_color(env_of({{"TERM", "xterm-256color"}, {"NO_COLOR", "1"}}), true));
+    EXPECT_FALSE(prompt_wants_color(env_of({{"TERM", "dumb"}}), true));
+    EXPECT_FALSE(prompt_wants_color(Env{}, true));
+}
+
+}  // namespace
+}  // namespace sesame
