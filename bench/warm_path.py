@@ -9,6 +9,7 @@ session, times with hyperfine, in one run:
   export       sesame export admin --format json goal: within 1.5x the floor
   small config sesame export with a 2-profile config
   10k config   the same with 10,000 more profiles (aws-sso-util's size)   goal: within 2x small
+  prompt       sesame prompt (environment only), which shells run before every prompt
 
 and prints one line per figure plus the ratios. `--botocore` also times botocore resolving the
 same profile in the 10,000-profile config (about 1.6 s here).
@@ -90,6 +91,8 @@ def main() -> int:
             env,
             args.runs,
         )
+        prompt_env = {**env, "SESAME_PROFILE": "admin", "AWS_CREDENTIAL_EXPIRATION": "2099-01-01T00:00:00Z"}
+        t_prompt = hyperfine({"prompt": [sesame, "prompt", "--shell", "bash"]}, prompt_env, args.runs)
         t_big = hyperfine({"10k config": [sesame, "export", "admin", "--format", "json"]},
                           {**env, "AWS_CONFIG_FILE": str(big_path)}, args.runs)
         if moto.minting_calls(mark):
@@ -97,6 +100,7 @@ def main() -> int:
         print(f"warm_path floor (exec_floor /bin/true): {t['floor']:.2f} ms")
         print(f"warm_path sesame exec  (warm):          {t['exec']:.2f} ms = {t['exec'] / t['floor']:.2f}x floor (goal 1.5x)")
         print(f"warm_path sesame export (warm):         {t['export']:.2f} ms = {t['export'] / t['floor']:.2f}x floor (goal 1.5x)")
+        print(f"warm_path sesame prompt:                {t_prompt['prompt']:.2f} ms (runs before every shell prompt)")
         print(f"warm_path 2-profile config:             {t['export']:.2f} ms")
         print(f"warm_path 10,000-profile config:        {t_big['10k config']:.2f} ms = "
               f"{t_big['10k config'] / t['export']:.2f}x the small one (goal 2x)")
