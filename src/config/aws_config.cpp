@@ -68,7 +68,9 @@ bool is_shlex_special(char c) {
 }
 
 /// Whether shlex.split leaves `s` one word as it is: not empty, no whitespace, quote or backslash.
-bool is_plain(std::string_view s) { return !s.empty() && std::none_of(s.begin(), s.end(), is_shlex_special); }
+bool is_plain(std::string_view s) {
+    return !s.empty() && std::none_of(s.begin(), s.end(), is_shlex_special);
+}
 
 /// is_plain, eight bytes at a time for the 10,000 names of a generated config. Conservative: it
 /// rejects every byte below '(' (shlex's whitespace and quotes among them) and '\\', so a few plain
@@ -94,7 +96,11 @@ std::optional<std::string> section_suffix(std::string_view section) {
     // Fast path for the usual "profile name": before any quote or backslash, shlex only splits on
     // its whitespace.
     enum : char { word, space, special };
-    auto kind = [](char c) { return !is_shlex_special(c) ? word : c == ' ' || c == '\t' || c == '\r' || c == '\n' ? space : special; };
+    auto kind = [](char c) {
+        return !is_shlex_special(c)                              ? word
+               : c == ' ' || c == '\t' || c == '\r' || c == '\n' ? space
+                                                                 : special;
+    };
     std::string_view second;
     int words = 0;
     for (size_t i = 0, n = section.size();;) {
@@ -210,7 +216,8 @@ Result<AwsConfig> AwsConfig::parse_owned(std::string config_text, std::string cr
             std::string_view rest = name.substr(k_prefixes[kind].size());
             bool usual = rest.size() > 1 && rest[0] == ' ' && is_plain_fast(rest.substr(1));
             if (!usual)
-                if (auto suffix = section_suffix(name)) cfg.m_irregular[kind].insert_or_assign(std::move(*suffix), i);
+                if (auto suffix = section_suffix(name))
+                    cfg.m_irregular[kind].insert_or_assign(std::move(*suffix), i);
             break;
         }
     }
@@ -229,13 +236,21 @@ const IniSection* AwsConfig::lookup(Kind kind, std::string_view name) const {
     return last ? &m_config.section(*last) : nullptr;
 }
 
-const IniSection* AwsConfig::profile(std::string_view name) const { return lookup(Kind::profile, name); }
+const IniSection* AwsConfig::profile(std::string_view name) const {
+    return lookup(Kind::profile, name);
+}
 
-const IniSection* AwsConfig::credentials(std::string_view name) const { return m_credentials.find(name); }
+const IniSection* AwsConfig::credentials(std::string_view name) const {
+    return m_credentials.find(name);
+}
 
-const IniSection* AwsConfig::sso_session(std::string_view name) const { return lookup(Kind::sso_session, name); }
+const IniSection* AwsConfig::sso_session(std::string_view name) const {
+    return lookup(Kind::sso_session, name);
+}
 
-const IniSection* AwsConfig::services(std::string_view name) const { return lookup(Kind::services, name); }
+const IniSection* AwsConfig::services(std::string_view name) const {
+    return lookup(Kind::services, name);
+}
 
 std::vector<std::string> AwsConfig::profile_names() const {
     std::vector<std::string> names;

@@ -3,267 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 
+#include "config/ini_text.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
 
 namespace {
 
-/// Byte length of the UTF-8 sequence at s[i] if it is a character Python's str.isspace() accepts
-/// (configparser strips with str.strip() and measures indentation with \S), else 0.
-size_t space_at(std::string_view s, size_t i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20)) return 1;
-    auto byte = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
-    if (c == 0xC2 && (byte(1) == 0x85 || byte(1) == 0xA0)) return 2;  // U+0085, U+00A0
-    if (c == 0xE1 && byte(1) == 0x9A && byte(2) == 0x80) return 3;    // U+1680
-    if (c == 0xE2 && byte(1) == 0x80) {                               // U+2000-200A, 2028, 2029, 202F
-        auto b = byte(2);
-        if ((b >= 0x80 && b <= 0x8A) || b == 0xA8 || b == 0xA9 || b == 0xAF) return 3;
-    }
-    if (c == 0xE2 && byte(1) == 0x81 && byte(2) == 0x9F) return 3;  // U+205F
-    if (c == 0xE3 && byte(1) == 0x80 && byte(2) == 0x80) return 3;  // U+3000
-    return 0;
-}
-
-/// Byte length of a whitespace character that ends exactly at s[end], else 0.
-size_t space_before(std::string_view s, size_t end) {
-    for (size_t len = 1; len <= 3 && len <= end; ++len)
-        if (space_at(s, end - len) == len) return len;
-    return 0;
-}
-
-std::string_view py_rstrip(std::string_view s) {
-    size_t end = s.size();
-    while (end > 0) {
-        size_t n = space_before(s, end);
-        if (n == 0) break;
-        end -= n;
-    }
-    return s.substr(0, end);
-}
-
-std::string_view py_strip(std::string_view s) {
-    size_t begin = 0;
-    while (begin < s.size()) {
-        size_t n = space_at(s, begin);
-        if (n == 0) break;
-        begin += n;
-    }
-    return py_rstrip(s.substr(begin));
-}
-
-/// Indentation in characters, as configparser compares it (a tab counts as one).
-size_t indent_of(std::string_view line) {
-    size_t i = 0, chars = 0;
-    while (i < line.size()) {
-        size_t n = space_at(line, i);
-        if (n == 0) break;
-        i += n;
-        ++chars;
-    }
-    return chars;
-}
-
-/// Python decodes the file as UTF-8 and botocore reports a decode error as a parse error.
-bool valid_utf8(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > s.size() || (len == 2 && c < 0xC2)) return false;
-        char32_t cp = len == 1 ? c : c & (0x7F >> len);
-        for (size_t k = 1; k < len; ++k) {
-            auto b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (b & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
-/// The ASCII subset of space_at, for files with no byte above 0x7F (nearly all of them):
-/// \t \n \v \f \r, \x1c-\x1f and ' '.
-constexpr auto k_ascii_space = [] {
-    std::array<bool, 256> table{};
-    for (int c = 0x09; c <= 0x0D; ++c) table[c] = true;
-    for (int c = 0x1C; c <= 0x20; ++c) table[c] = true;
-    return table;
-}();
-
-inline bool ascii_space(char c) { return k_ascii_space[static_cast<unsigned char>(c)]; }
-
-inline std::string_view ascii_strip(std::string_view s) {
-    const char *b = s.data(), *e = b + s.size();
-    while (b < e && ascii_space(*b)) ++b;
-    while (e > b && ascii_space(e[-1])) --e;
-    return {b, static_cast<size_t>(e - b)};
-}
-
-inline std::string_view ascii_rstrip(std::string_view s) {
-    const char *b = s.data(), *e = b + s.size();
-    while (e > b && ascii_space(e[-1])) --e;
-    return {b, static_cast<size_t>(e - b)};
-}
-
-/// Eight bytes at a time: this reads whole files of 10,000+ sections.
-bool is_ascii(std::string_view s) {
-    uint64_t any = 0;
-    size_t i = 0;
-    for (uint64_t w[4]; i + sizeof w <= s.size(); i += sizeof w) {
-        std::memcpy(w, s.data() + i, sizeof w);
-        any |= w[0] | w[1] | w[2] | w[3];
-    }
-    for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
-    return (any & 0x8080808080808080ULL) == 0;
-}
-
-/// Length of a line break Python's str.splitlines() splits on at s[i], else 0.
-size_t splitlines_break_at(std::string_view s, size_t i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E)) return 1;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) return 2;
-    if (c == 0xE2 && s.substr(i, 3) == "\xE2\x80\xA8") return 3;
-    if (c == 0xE2 && s.substr(i, 3) == "\xE2\x80\xA9") return 3;
-    return 0;
-}
-
-
-/// configparser's view of a line: stripped text and indentation by Python's whitespace rules, or
-/// their ASCII subset when the file has no byte above 0x7F (nearly all files).
-struct Syntax {
-    bool ascii = true;
-
-    std::string_view strip(std::string_view s) const { return ascii ? ascii_strip(s) : py_strip(s); }
-    std::string_view rstrip(std::string_view s) const { return ascii ? ascii_rstrip(s) : py_rstrip(s); }
-    /// Indentation in characters (a tab counts as one) of `raw`, whose stripped text is `value`.
-    size_t indent(std::string_view raw, std::string_view value) const {
-        return ascii ? static_cast<size_t>(value.data() - raw.data()) : indent_of(raw);
-    }
-};
-
-/// The lines of text[begin, end) as Python's text-mode iteration splits them: at \n, \r\n and \r.
-class Lines {
-  public:
-    Lines(std::string_view text, size_t begin, size_t end, bool has_cr)
-        : m_text(text), m_pos(begin), m_end(end), m_has_cr(has_cr) {}
-
-    /// The next line without its break; false at the end.
-    bool next(std::string_view& line) {
-        if (m_pos >= m_end) return false;
-        m_start = m_pos;
-        size_t stop = m_pos;
-        if (!m_has_cr) {
-            const void* nl = std::memchr(m_text.data() + m_pos, '\n', m_end - m_pos);
-            stop = nl ? static_cast<size_t>(static_cast<const char*>(nl) - m_text.data()) : m_end;
-        } else {
-            while (stop < m_end && m_text[stop] != '\n' && m_text[stop] != '\r') ++stop;
-        }
-        m_pos = stop == m_end ? m_end : stop + 1;
-        if (m_has_cr && stop < m_end && m_text[stop] == '\r' && m_pos < m_end && m_text[m_pos] == '\n') ++m_pos;
-        line = {m_text.data() + m_start, stop - m_start};
-        return true;
-    }
-
-    size_t start() const { return m_start; }  ///< where the last line begins
-    size_t pos() const { return m_pos; }      ///< where the next line begins
-
-  private:
-    std::string_view m_text;
-    size_t m_pos, m_end, m_start = 0;
-    bool m_has_cr;
-};
-
-/// configparser's SECTCRE `\[(?P<header>.+)\]`, matched at the start: the name runs to the last
-/// ']' and anything after it is ignored ("[profile x] junk" is section "profile x").
-std::optional<std::string_view> section_header(std::string_view value) {
-    if (value.front() != '[') return std::nullopt;
-    size_t close = value.rfind(']');
-    if (close == std::string_view::npos || close < 2) return std::nullopt;
-    return value.substr(1, close - 1);
-}
-
-/// The first '=' or ':', or npos; eight bytes at a time where the byte order allows.
-size_t delimiter(std::string_view s) {
-    constexpr uint64_t k_ones = 0x0101010101010101ULL, k_highs = k_ones * 0x80;
-    size_t i = 0;
-    if constexpr (std::endian::native == std::endian::little) {
-        for (uint64_t w; i + sizeof w <= s.size(); i += sizeof w) {
-            std::memcpy(&w, s.data() + i, sizeof w);
-            uint64_t eq = w ^ (k_ones * '='), colon = w ^ (k_ones * ':');
-            // The lowest byte flagged is always a real match (a false one needs a real one below).
-            if (uint64_t found = (((eq - k_ones) & ~eq) | ((colon - k_ones) & ~colon)) & k_highs)
-                return i + static_cast<size_t>(std::countr_zero(found)) / 8;
-        }
-    }
-    for (; i < s.size(); ++i)
-        if (s[i] == '=' || s[i] == ':') return i;
-    return std::string_view::npos;
-}
-
-/// The parts of `value` before and after position `delim`, without copying or bounds checks.
-std::string_view before(std::string_view value, size_t delim) { return {value.data(), delim}; }
-std::string_view after(std::string_view value, size_t delim) {
-    return {value.data() + delim + 1, value.size() - delim - 1};
-}
-
-/// Keys compare as their to_lower() forms do: ASCII letters without case.
-bool same_key(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    for (size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
-
-/// Whether _parse_nested accepts one stripped continuation line of a block: every piece that
-/// str.splitlines() makes of it is blank or holds '='.
-bool nested_line_ok(std::string_view line) {
-    size_t start = 0;
-    for (size_t i = 0; i <= line.size();) {
-        size_t brk = i < line.size() ? splitlines_break_at(line, i) : 1;
-        if (brk == 0) {
-            ++i;
-            continue;
-        }
-        std::string_view piece = py_strip(line.substr(start, i - start));
-        if (!piece.empty() && piece.find('=') == std::string_view::npos) return false;
-        i += brk;
-        start = i;
-    }
-    return true;
-}
-
-/// A word at a time with murmur's finaliser: cheaper than std::hash on 10,000+ section names.
-uint32_t hash_name(std::string_view s) {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size(), w = 0;
-    auto mix = [&](uint64_t word) {
-        h = (h ^ word) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 32;
-    };
-    size_t i = 0;
-    for (; i + sizeof w < s.size(); i += sizeof w) {
-        std::memcpy(&w, s.data() + i, sizeof w);
-        mix(w);
-    }
-    w = 0;  // the last 1 to 8 bytes, as the last word when there are 8
-    size_t tail = std::min(s.size(), sizeof w);
-    std::memcpy(&w, s.data() + s.size() - tail, tail);
-    mix(w);
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
-    return static_cast<uint32_t>(h);
-}
+using namespace ini_text;
 
 /// Where a section's header is: its name is text[offset, offset + size); `line` is the header's.
 struct Header {
@@ -271,8 +24,6 @@ struct Header {
     uint32_t size = 0;
     int line = 0;
 };
-
-constexpr size_t k_none = std::string_view::npos;
 
 /// What parsing keeps of a file besides its text: where each header is, and the section names
 /// in an open-addressing table (one allocation, where a node-based map needs one per name).
@@ -292,9 +43,11 @@ class Layout {
 
     /// The position of the section named `name`, or k_none.
     size_t find(std::string_view name) const {
+        uint32_t hash = hash_name(name);
         size_t mask = m_slots.size() - 1;
-        for (size_t i = hash_name(name) & mask; !m_slots.empty() && m_slots[i] != 0; i = (i + 1) & mask)
-            if (this->name(sections[m_slots[i] - 1]) == name) return m_slots[i] - 1;
+        for (size_t i = hash & mask; !m_slots.empty() && m_slots[i].position != 0; i = (i + 1) & mask)
+            if (m_slots[i].hash == hash && this->name(sections[m_slots[i].position - 1]) == name)
+                return m_slots[i].position - 1;
         return k_none;
     }
 
@@ -302,11 +55,13 @@ class Layout {
     size_t add(Header h) {
         if ((sections.size() + 1) * 4 > m_slots.size() * 3) rehash(sections.size() * 2 + 1);
         std::string_view n = name(h);
-        size_t mask = m_slots.size() - 1, i = hash_name(n) & mask;
-        for (; m_slots[i] != 0; i = (i + 1) & mask)
-            if (name(sections[m_slots[i] - 1]) == n) return m_slots[i] - 1;
+        uint32_t hash = hash_name(n);
+        size_t mask = m_slots.size() - 1, i = hash & mask;
+        for (; m_slots[i].position != 0; i = (i + 1) & mask)
+            if (m_slots[i].hash == hash && name(sections[m_slots[i].position - 1]) == n)
+                return m_slots[i].position - 1;
         sections.push_back(h);
-        m_slots[i] = static_cast<uint32_t>(sections.size());
+        m_slots[i] = {static_cast<uint32_t>(sections.size()), hash};
         return k_none;
     }
 
@@ -316,15 +71,21 @@ class Layout {
         size_t slots = 16;
         while (slots * 3 < n * 4) slots *= 2;
         if (slots <= m_slots.size()) return;
-        m_slots.assign(slots, 0);
-        for (size_t k = 0; k < sections.size(); ++k) {
-            size_t i = hash_name(name(sections[k])) & (slots - 1);
-            while (m_slots[i] != 0) i = (i + 1) & (slots - 1);
-            m_slots[i] = static_cast<uint32_t>(k + 1);
+        std::vector<Slot> old = std::exchange(m_slots, std::vector<Slot>(slots));
+        for (const Slot& slot : old) {
+            if (slot.position == 0) continue;
+            size_t i = slot.hash & (slots - 1);
+            while (m_slots[i].position != 0) i = (i + 1) & (slots - 1);
+            m_slots[i] = slot;
         }
     }
 
-    std::vector<uint32_t> m_slots;  ///< 0 = empty, else 1 + position in sections; a power of two
+    /// The hash spares a look at the header and the text (cache misses) for other names.
+    struct Slot {
+        uint32_t position = 0;  ///< 0 = empty, else 1 + position in sections
+        uint32_t hash = 0;
+    };
+    std::vector<Slot> m_slots;  ///< a power of two of them
 };
 
 /// One pass of configparser._read's state machine over the whole text: fails on the first
@@ -335,7 +96,7 @@ class Validator {
         : m_path(path), m_syntax(syntax), m_layout(layout) {}
 
     Result<void> run(size_t begin, bool has_cr) {
-        Lines lines(m_layout.text, begin, m_layout.text.size(), has_cr);
+        Lines lines(m_layout.text, begin, has_cr);
         std::string_view raw;
         for (int lineno = 1; lines.next(raw); ++lineno) SESAME_TRY(line(raw, lineno));
         return {};
@@ -369,8 +130,9 @@ class Validator {
     Result<void> start_section(std::string_view name, int lineno) {
         m_in_option = false;
         m_section = name;
-        Header header{static_cast<size_t>(name.data() - m_layout.text.data()), static_cast<uint32_t>(name.size()),
-                      lineno};
+        if (name.size() > UINT32_MAX) return error(lineno, "a section name longer than 4 GiB");
+        Header header{static_cast<size_t>(name.data() - m_layout.text.data()),
+                      static_cast<uint32_t>(name.size()), lineno};
         if (name == "DEFAULT") {
             m_layout.defaults.push_back(header);
             m_keys = &m_default_keys;  // one [DEFAULT] may continue another
@@ -387,7 +149,7 @@ class Validator {
 
     Result<void> option(std::string_view value, int lineno) {
         size_t delim = delimiter(value);
-        if (delim == std::string_view::npos)
+        if (delim == k_none)
             return error(lineno, "expected \"key = value\", a [section] header or a comment",
                          "indent a line further than its key to continue that key's value");
         std::string_view key = m_syntax.rstrip(before(value, delim));
@@ -399,7 +161,7 @@ class Validator {
                             "keep one of them; the AWS CLI rejects this file too");
         m_keys->push_back({key, lineno});
         m_in_option = true;
-        m_option_empty = m_syntax.strip(after(value, delim)).empty();
+        m_option_empty = delim + 1 == value.size();  // `value` is stripped: it ends in a non-space
         return {};
     }
 
@@ -445,13 +207,14 @@ struct IniFile::State {
     bool has_cr = false;
     Layout layout;
     std::mutex mutex;  ///< guards the sections built so far
-    std::vector<std::unique_ptr<IniSection>> built;  ///< by position; sized on first lookup
+    /// By position: a map, as a run looks up a few of the 10,000 (an array would be all zeroes).
+    std::unordered_map<size_t, std::unique_ptr<IniSection>> built;
     std::unique_ptr<IniSection> defaults;
 
     /// Appends the entries of the validated section at `header` to `out` as configparser stores
     /// them: its lines run from the one after the header to the next header.
     void add_entries(const Header& header, IniSection& out) const {
-        Lines lines(text, header.offset, text.size(), has_cr);
+        Lines lines(text, header.offset, has_cr);
         std::string_view raw;
         lines.next(raw);  // the rest of the header line
         IniValue* option = nullptr;
@@ -476,15 +239,17 @@ struct IniFile::State {
             blank_lines.clear();
             option_indent = indent;
             size_t delim = delimiter(value);  // validated: there is one, with a key before it
-            auto& entry = out.entries.emplace_back(to_lower(syntax.rstrip(before(value, delim))),
-                                                   IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
+            auto& entry = out.entries.emplace_back(
+                to_lower(syntax.rstrip(before(value, delim))),
+                IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
             option = &entry.second;
         }
     }
 
     std::unique_ptr<IniSection> build(size_t i) {
         const Header& header = layout.sections[i];
-        auto section = std::make_unique<IniSection>(IniSection{std::string(layout.name(header)), header.line, {}});
+        auto section =
+            std::make_unique<IniSection>(IniSection{std::string(layout.name(header)), header.line, {}});
         add_entries(header, *section);
         trim_values(*section);
         if (!defaults) {
@@ -518,9 +283,13 @@ const std::string& IniFile::path() const {
     return m_state ? m_state->path : k_no_path;
 }
 
-size_t IniFile::size() const { return m_state ? m_state->layout.sections.size() : 0; }
+size_t IniFile::size() const {
+    return m_state ? m_state->layout.sections.size() : 0;
+}
 
-std::string_view IniFile::name(size_t i) const { return m_state->layout.name(m_state->layout.sections[i]); }
+std::string_view IniFile::name(size_t i) const {
+    return m_state->layout.name(m_state->layout.sections[i]);
+}
 
 std::optional<size_t> IniFile::index_of(std::string_view name) const {
     size_t i = m_state ? m_state->layout.find(name) : k_none;
@@ -530,9 +299,9 @@ std::optional<size_t> IniFile::index_of(std::string_view name) const {
 const IniSection& IniFile::section(size_t i) const {
     State& s = *m_state;
     std::lock_guard lock(s.mutex);
-    if (s.built.empty()) s.built.resize(s.layout.sections.size());
-    if (!s.built[i]) s.built[i] = s.build(i);
-    return *s.built[i];
+    std::unique_ptr<IniSection>& built = s.built[i];
+    if (!built) built = s.build(i);
+    return *built;
 }
 
 const IniSection* IniFile::find(std::string_view name) const {
@@ -561,8 +330,8 @@ Result<IniFile> parse_ini(std::string text, std::string path) {
     s.has_cr = body.find('\r') != std::string_view::npos;
     s.layout.text = s.text;
     size_t headers = 0;  // a guess, to size the index once: lines that start with '['
-    for (const char* p = body.data(); (p = static_cast<const char*>(std::memchr(p, '[', body.data() + body.size() - p)));
-         ++p)
+    for (const char* p = body.data();
+         (p = static_cast<const char*>(std::memchr(p, '[', body.data() + body.size() - p))); ++p)
         headers += p == body.data() || p[-1] == '\n' || p[-1] == '\r';
     s.layout.reserve(headers);
     SESAME_TRY(Validator(s.path, s.syntax, s.layout).run(begin, s.has_cr));

@@ -69,6 +69,58 @@ TEST(AwsConfig, LaterDefaultSectionWins) {
         "1");
 }
 
+TEST(AwsConfig, LaterSectionWinsHoweverItsNameIsSpelled) {
+    struct Case {
+        const char* name;
+        std::string config;
+    };
+    // In each, build_profile_map maps both sections to "x" and keeps the second.
+    const Case cases[] = {
+        {"plain then spaced", "[profile x]\nregion = first\n[profile  x]\nregion = second\n"},
+        {"spaced then plain", "[profile  x ]\nregion = first\n[profile x]\nregion = second\n"},
+        {"quoted then plain", "[profile \"x\"]\nregion = first\n[profile x]\nregion = second\n"},
+        {"plain then quoted", "[profile x]\nregion = first\n[profile 'x']\nregion = second\n"},
+        {"typo then plain", "[profiles x]\nregion = first\n[profile x]\nregion = second\n"},
+        {"plain then typo", "[profile x]\nregion = first\n[profilex x]\nregion = second\n"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        EXPECT_EQ(value_of(parse_ok(c.config).profile("x"), "region"), "second");
+    }
+    const AwsConfig cfg = parse_ok(
+        "[sso-session  corp]\nsso_region = a\n[sso-session corp]\nsso_region = b\n"
+        "[services \"s\"]\nsts =\n  x = 1\n[services\ts]\niam =\n  y = 2\n");
+    EXPECT_EQ(value_of(cfg.sso_session("corp"), "sso_region"), "b");
+    EXPECT_EQ(value_of(cfg.services("s"), "sts"), "<none>");
+    EXPECT_NE(value_of(cfg.services("s"), "iam"), "<none>");
+}
+
+TEST(AwsConfig, NamesWithUnusualCharacters) {
+    const AwsConfig cfg = parse_ok(
+        "[profile a!b]\nregion = bang\n[profile #x]\nregion = hash\n[profile a\\ b]\nregion = escaped\n"
+        "[profile caf\xC3\xA9]\nregion = utf8\n[profile (x)]\nregion = parens\n");
+    EXPECT_EQ(value_of(cfg.profile("a!b"), "region"), "bang");
+    EXPECT_EQ(value_of(cfg.profile("#x"), "region"), "hash");
+    EXPECT_EQ(value_of(cfg.profile("a b"), "region"), "escaped");
+    EXPECT_EQ(value_of(cfg.profile("a\\"), "region"), "<none>");
+    EXPECT_EQ(value_of(cfg.profile("caf\xC3\xA9"), "region"), "utf8");
+    EXPECT_EQ(value_of(cfg.profile("(x)"), "region"), "parens");
+    EXPECT_EQ(cfg.profile_names(), (std::vector<std::string>{"#x", "(x)", "a b", "a!b", "caf\xC3\xA9"}));
+}
+
+TEST(AwsConfig, FindsProfilesAmongTenThousand) {
+    std::string config;
+    for (int i = 0; i < 10000; ++i)
+        config +=
+            "[profile acct" + std::to_string(i) + "-Admin]\nsso_account_id = " + std::to_string(i) + "\n\n";
+    config += "[profile  acct7-Admin]\nsso_account_id = later\n";
+    const AwsConfig cfg = parse_ok(config);
+    EXPECT_EQ(value_of(cfg.profile("acct9999-Admin"), "sso_account_id"), "9999");
+    EXPECT_EQ(value_of(cfg.profile("acct7-Admin"), "sso_account_id"), "later");
+    EXPECT_EQ(cfg.profile("acct10000-Admin"), nullptr);
+    EXPECT_EQ(cfg.profile_names().size(), 10000u);
+}
+
 TEST(AwsConfig, CredentialsSectionsAreNamesAsWritten) {
     const AwsConfig cfg =
         parse_ok("[profile dev]\nregion = x\n",

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace sesame {
 namespace {
@@ -159,6 +163,94 @@ TEST(ParseNested, NamesTheLineWithoutEquals) {
     auto no_lines = parse_nested(IniValue{"\nbroken", 9, {}}, "cfg");
     ASSERT_FALSE(no_lines);
     EXPECT_TRUE(no_lines.error().message.starts_with("cfg:9: ")) << no_lines.error().message;
+}
+
+TEST(IniFile, NamesSectionsWithoutBuildingThemAndBuildsEachOnce) {
+    auto file = parse_ini("[a]\nx = 1\n[b] junk\ny = 2\n[DEFAULT]\nz = 3\n", "cfg");
+    ASSERT_TRUE(file);
+    ASSERT_EQ(file->size(), 2u);
+    EXPECT_EQ(file->name(0), "a");
+    EXPECT_EQ(file->name(1), "b");
+    EXPECT_EQ(file->index_of("b"), std::optional<size_t>(1));
+    EXPECT_EQ(file->index_of("DEFAULT"), std::nullopt);
+    EXPECT_EQ(file->index_of("B"), std::nullopt);
+    const IniSection& b = file->section(1);
+    EXPECT_EQ(&file->section(1), &b);
+    EXPECT_EQ(file->find("b"), &b);
+    EXPECT_EQ(b.line, 3);
+    ASSERT_NE(b.find("z"), nullptr);
+    EXPECT_EQ(b.find("z")->line, 6);
+
+    IniFile moved = std::move(*file);  // sections handed out stay where they are
+    EXPECT_EQ(&moved.section(1), &b);
+    EXPECT_EQ(moved.path(), "cfg");
+    EXPECT_EQ(IniFile().size(), 0u);
+    EXPECT_EQ(IniFile().find("a"), nullptr);
+}
+
+TEST(IniFile, ThreadsLookingUpTogetherGetTheSameSections) {
+    std::string text;
+    for (int i = 0; i < 500; ++i) text += "[s" + std::to_string(i) + "]\nk = " + std::to_string(i) + "\n";
+    auto file = parse_ini(text, "cfg");
+    ASSERT_TRUE(file);
+    std::vector<const IniSection*> seen[2];
+    auto look_up_all = [&](std::vector<const IniSection*>& out) {
+        for (size_t i = 0; i < file->size(); ++i) out.push_back(&file->section(i));
+    };
+    std::thread other(look_up_all, std::ref(seen[0]));
+    look_up_all(seen[1]);
+    other.join();
+    EXPECT_EQ(seen[0], seen[1]);
+    EXPECT_EQ(seen[0][499]->find("k")->value, "499");
+}
+
+TEST(IniFile, IndexesTenThousandSections) {
+    std::string text;
+    for (int i = 0; i < 10000; ++i)
+        text += "[profile p" + std::to_string(i) + "]\nregion = r" + std::to_string(i) + "\n\n";
+    auto file = parse_ini(text, "cfg");
+    ASSERT_TRUE(file) << file.error().message;
+    EXPECT_EQ(file->size(), 10000u);
+    ASSERT_NE(file->find("profile p9876"), nullptr);
+    EXPECT_EQ(file->find("profile p9876")->find("region")->value, "r9876");
+    EXPECT_EQ(file->find("profile p9876")->line, 9876 * 3 + 1);
+
+    auto duplicate = parse_ini(text + "[profile p5000]\n", "cfg");
+    ASSERT_FALSE(duplicate);
+    EXPECT_EQ(duplicate.error().message,
+              "cfg:30001: duplicate section [profile p5000] (first on line 15001)");
+}
+
+TEST(IniFile, ChecksNestedBlocksAsBotocoreDoes) {
+    struct Case {
+        const char* name;
+        std::string text;
+        std::string expected;  // the start of the message, or "" when the file is fine
+    };
+    // Each checked against botocore.configloader.raw_config_parse on the same text.
+    const Case cases[] = {
+        {"well-formed", "[a]\ns3 =\n  x = 1\n\n  y = 2\n", ""},
+        {"line without =", "[a]\ns3 =\n  x = 1\n  junk\n", "cfg:4: expected \"key = value\""},
+        {"a form feed splits a line", "[a]\ns3 =\n  x = 1\fjunk\n", "cfg:3: "},
+        {"not a block: the value has a first line", "[a]\ns3 = v\n  junk\n", ""},
+        {"first section in file order", "[a]\nx =\n  y = 1\n[b]\nz =\n  bad\n[c]\nw =\n  bad\n", "cfg:6: "},
+        {"a section's own keys before [DEFAULT]'s", "[DEFAULT]\nd =\n  bad\n[a]\nx =\n  bad\n", "cfg:6: "},
+        {"[DEFAULT]'s block, in a section", "[DEFAULT]\ns3 =\n  junk\n[a]\n", "cfg:3: "},
+        {"[DEFAULT]'s block, overridden", "[DEFAULT]\ns3 =\n  junk\n[a]\ns3 =\n  x = 1\n", ""},
+        {"[DEFAULT]'s block, no section", "[DEFAULT]\ns3 =\n  junk\n", ""},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        auto file = parse_ini(c.text, "cfg");
+        ASSERT_TRUE(file) << file.error().message;
+        auto checked = file->check_nested();
+        if (c.expected.empty()) {
+            EXPECT_TRUE(checked) << checked.error().message;
+        } else {
+            ASSERT_FALSE(checked);
+            EXPECT_TRUE(checked.error().message.starts_with(c.expected)) << checked.error().message;
+        }
+    }
 }
 
 }  // namespace

@@ -44,7 +44,9 @@ TEST(PromptSegment, ZshPercentInAProfileNameIsEscaped) {
     EXPECT_EQ(prompt_segment("100%", std::nullopt, k_now, false, PromptShell::Zsh), "[100%%] ");
 }
 
-Env env_of(std::map<std::string, std::string> vars) { return Env(std::move(vars)); }
+Env env_of(std::map<std::string, std::string> vars) {
+    return Env(std::move(vars));
+}
 
 TEST(PromptColor, AutoFollowsNoColorTermAndTty) {
     EXPECT_TRUE(prompt_wants_color(env_of({{"TERM", "xterm-256color"}}), true));
