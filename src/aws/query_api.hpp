@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <pugixml.hpp>
@@ -14,6 +13,7 @@
 #include "aws/credentials.hpp"
 #include "aws/endpoint.hpp"
 #include "aws/http.hpp"
+#include "aws/retrying_sender.hpp"
 #include "platform/clock.hpp"
 #include "util/error.hpp"
 
@@ -28,27 +28,12 @@ struct QueryCall {
         params;  ///< sent in this order, after Action and Version
 };
 
-/// Exponential backoff with full jitter: before retry n (1-based) sleep a uniformly random time
-/// in [0, min(max_delay, base_delay * 2^(n-1))].
-struct RetryPolicy {
-    int max_attempts = 4;
-    std::chrono::milliseconds base_delay{200};
-    std::chrono::milliseconds max_delay{5000};
-};
-
-/// Calls Query-protocol APIs with SigV4 signing and retries. Retries transport errors, HTTP 5xx
-/// and 429, and the throttling error codes; never any other 4xx (a wrong key or a denied role
-/// does not get better by asking again). Every attempt is signed afresh.
-///
-/// Sleep and randomness are injected so tests run instantly and deterministically. The debug
-/// callback gets one line per attempt (service, action, URL, status, duration, delay); it never
-/// sees headers, bodies or tokens.
+/// Calls Query-protocol APIs (STS, IAM) with SigV4 signing and the retries of RetryingSender.
 class QueryApi {
   public:
-    using Sleep = std::function<void(std::chrono::milliseconds)>;
-    using Debug = std::function<void(const std::string&)>;
-    /// Returns a uniform random integer in [0, upper]; the default uses libsodium.
-    using Random = std::function<std::uint32_t(std::uint32_t upper)>;
+    using Sleep = RetryingSender::Sleep;
+    using Debug = RetryingSender::Debug;
+    using Random = RetryingSender::Random;
 
     QueryApi(HttpClient& http, const Clock& clock, ServiceEndpoint endpoint, RetryPolicy retry = {},
              Sleep sleep = real_sleep, Debug debug = {}, Random random = secure_random);
@@ -61,34 +46,20 @@ class QueryApi {
 
     const ServiceEndpoint& endpoint() const { return m_endpoint; }
 
-    static void real_sleep(std::chrono::milliseconds delay);
-    static std::uint32_t secure_random(std::uint32_t upper);
+    static void real_sleep(std::chrono::milliseconds delay) { RetryingSender::real_sleep(delay); }
+    static std::uint32_t secure_random(std::uint32_t upper) { return RetryingSender::secure_random(upper); }
 
   private:
-    HttpClient& m_http;
-    const Clock& m_clock;
+    RetryingSender m_sender;
     ServiceEndpoint m_endpoint;
-    RetryPolicy m_retry;
-    Sleep m_sleep;
-    Debug m_debug;
-    Random m_random;
 };
 
 /// The form body for `call`: "Action=..&Version=..&k=v..", keys and values percent-encoded.
 std::string query_form_body(const QueryCall& call);
 
-/// An AWS error response: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>.
-struct AwsError {
-    std::string code;
-    std::string message;
-    std::string request_id;
-};
-
-/// Parses an AWS XML error body, ignoring namespaces; nullopt when `body` is not one.
+/// Parses an AWS XML error body (<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>),
+/// ignoring namespaces; nullopt when `body` is not one.
 std::optional<AwsError> parse_aws_error(std::string_view body);
-
-/// True for error codes that mean "slow down" and deserve a retry.
-bool is_throttling_code(std::string_view code);
 
 /// The first child element of `parent` whose local name (namespace prefix ignored) is `name`.
 pugi::xml_node child_local(pugi::xml_node parent, std::string_view name);
