@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "cli/mfa.hpp"
 #include "platform/files.hpp"
 #include "util/strings.hpp"
 
@@ -115,6 +116,12 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
         ctx.out(fmt::format("Added [{}] to {}\n",
                             options.profile == "default" ? "default" : "profile " + options.profile,
                             config_path));
+    }
+    if (!options.no_mfa_discovery) {
+        Credentials key;
+        key.access_key_id = key_id;
+        key.secret_access_key = secret;
+        discover_mfa_serial(options.profile, key, ctx);
     }
     return 0;
 }

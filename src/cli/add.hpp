@@ -8,7 +8,8 @@ namespace sesame {
 
 struct AddOptions {
     std::string profile;
-    bool from_env = false;  ///< --env: take AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+    bool from_env = false;          ///< --env: take AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+    bool no_mfa_discovery = false;  ///< --no-mfa-discovery: do not look up the user's MFA devices
 };
 
 /// `sesame add`: stores a long-term key in the vault and makes sure the config has a section

@@ -5,11 +5,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 
+#include "cli/accounts.hpp"
 #include "cli/add.hpp"
 #include "cli/exec.hpp"
 #include "cli/export.hpp"
 #include "cli/list.hpp"
 #include "cli/lock.hpp"
+#include "cli/mfa.hpp"
 #include "cli/prompt.hpp"
 #include "cli/remove.hpp"
 #include "cli/server.hpp"
@@ -27,15 +29,25 @@ namespace {
 
 const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table{
-        {"add", "Store a profile's long-term access key in the encrypted vault", {"--env"}, true},
+        {"add",
+         "Store a profile's long-term access key in the encrypted vault",
+         {"--env", "--no-mfa-discovery"},
+         true},
         {"list", "List profiles, stored keys, MFA serials and cached sessions", {"--json", "--names"}},
         {"exec",
          "Run a command with temporary credentials for a profile",
-         {SESAME_CREDENTIAL_FLAGS, "--ecs-server", "--ec2-server", "--lazy", "--imdsv1"},
+         {SESAME_CREDENTIAL_FLAGS, "--account", "--role", "--ecs-server", "--ec2-server", "--lazy",
+          "--imdsv1"},
          true},
         {"export",
          "Print temporary credentials (env, export-env, json, ini, fish, powershell)",
-         {SESAME_CREDENTIAL_FLAGS, "--format"},
+         {SESAME_CREDENTIAL_FLAGS, "--account", "--role", "--format"},
+         true},
+        {"accounts", "List the organization's accounts (id, name, status)", {SESAME_CREDENTIAL_FLAGS}, true},
+        {"mfa-devices", "List the IAM user's MFA devices", {}, true},
+        {"mfa-setup",
+         "Create and enable a virtual MFA device, with a QR code in the terminal",
+         {"--qr"},
          true},
         {"shell",
          "Start $SHELL with credentials and a prompt showing the time left",
@@ -75,13 +87,30 @@ bool wants_debug(const std::vector<std::string>& args) {
 
 namespace {
 
-void add_credential_flags(CLI::App* cmd, CredentialRequest& r) {
+/// --account takes an optional value (none: pick on the terminal), which CLI11 reports only
+/// through the option's count; finish() moves it into the request after parsing.
+struct AccountFlag {
+    CLI::Option* option = nullptr;
+    std::string value;
+    void finish(CredentialRequest& r) const {
+        if (option && option->count() > 0) r.account = value;
+    }
+};
+
+void add_credential_flags(CLI::App* cmd, CredentialRequest& r, AccountFlag* account = nullptr) {
     cmd->add_option("profile", r.profile,
                     "Profile from ~/.aws/config (default: $AWS_PROFILE, then \"default\")");
     cmd->add_option("-d,--duration", r.duration, "Session length, e.g. 1h, 90m, 3600s");
     cmd->add_flag("-n,--no-session", r.no_session, "Use the stored keys directly, without GetSessionToken");
     cmd->add_option("--region", r.region, "Region for STS and for the command (sets AWS_REGION)");
     cmd->add_option("-t,--mfa-token", r.mfa_token, "MFA code, instead of being asked on the terminal");
+    if (account) {
+        account->option =
+            cmd->add_option("--account", account->value,
+                            "Assume --role in this organization account (id or name; no value: pick)")
+                ->expected(0, 1);
+        cmd->add_option("--role", r.role, "Role to assume with --account")->capture_default_str();
+    }
 }
 
 int report(const Error& e, const Context::Writer& err) {
@@ -131,11 +160,28 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         return it != subs.end() && it->second->parsed();
     };
 
+    AccountFlag account_flag;
+
+    CredentialRequest accounts_request;
+    if (wanted("accounts")) add_credential_flags(sub("accounts"), accounts_request);
+    std::string mfa_profile;
+    if (wanted("mfa-devices"))
+        sub("mfa-devices")->add_option("profile", mfa_profile, "Profile (default: $AWS_PROFILE)");
+    MfaSetupOptions mfa_setup;
+    if (wanted("mfa-setup")) {
+        sub("mfa-setup")->add_option("profile", mfa_setup.profile, "Profile of the IAM user")->required();
+        sub("mfa-setup")
+            ->add_option("--qr", mfa_setup.qr_ink,
+                         "auto, light or dark: the terminal's text colour, so the QR code scans");
+    }
+
     AddOptions add;
     if (wanted("add")) {
         sub("add")->add_option("profile", add.profile, "Profile name")->required();
         sub("add")->add_flag("--env", add.from_env,
                              "Read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment");
+        sub("add")->add_flag("--no-mfa-discovery", add.no_mfa_discovery,
+                             "Do not look up the user's MFA devices (to set mfa_serial)");
     }
 
     ListOptions list;
@@ -147,7 +193,7 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
 
     ShellOptions shell;
     if (wanted("shell")) {
-        add_credential_flags(sub("shell"), shell.credentials);
+        add_credential_flags(sub("shell"), shell.credentials, &account_flag);
         sub("shell")->footer("Example: sesame shell admin   (exit to return; 'aws' refreshes itself inside)");
     }
 
@@ -169,7 +215,7 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     ExecOptions exec;
     bool ecs_server = false, ec2_server = false, exec_lazy = false, exec_imdsv1 = false;
     if (wanted("exec")) {
-        add_credential_flags(sub("exec"), exec.credentials);
+        add_credential_flags(sub("exec"), exec.credentials, &account_flag);
         sub("exec")->add_option("command", exec.command, "Command and arguments (after --; default $SHELL)");
         sub("exec")->add_flag(
             "--ecs-server", ecs_server,
@@ -188,7 +234,7 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
 
     ExportOptions exp;
     if (wanted("export")) {
-        add_credential_flags(sub("export"), exp.credentials);
+        add_credential_flags(sub("export"), exp.credentials, &account_flag);
         sub("export")
             ->add_option("--format", exp.format, "env, export-env, json, ini, fish or powershell")
             ->capture_default_str();
@@ -261,20 +307,29 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
             if (!endpoint) return report(endpoint.error(), err);
             exec.endpoint = *endpoint;
         }
+        account_flag.finish(exec.credentials);
         result = run_exec(exec, ctx);
     } else if (ran("export")) {
         if (!command.empty()) return report(Error{"export takes no command after --", "", 2}, err);
+        account_flag.finish(exp.credentials);
         result = run_export(exp, ctx);
     } else if (ran("remove")) {
         result = run_remove(remove, ctx);
     } else if (ran("server")) {
         result = run_server(server, ctx);
     } else if (ran("shell")) {
+        account_flag.finish(shell.credentials);
         result = run_shell(shell, ctx, completion_commands());
     } else if (ran("init")) {
         result = run_init(init_shell, ctx, completion_commands());
     } else if (ran("prompt")) {
         result = run_prompt(prompt, ctx);
+    } else if (ran("accounts")) {
+        result = run_accounts(accounts_request, ctx);
+    } else if (ran("mfa-devices")) {
+        result = run_mfa_devices(mfa_profile, ctx);
+    } else if (ran("mfa-setup")) {
+        result = run_mfa_setup(mfa_setup, ctx);
     } else if (ran("status")) {
         result = run_status(ctx);
     } else if (ran("lock")) {

@@ -2,6 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
+#include "cli/accounts.hpp"
+#include "cli/aws_clients.hpp"
+#include "providers/assume_role_provider.hpp"
+#include "providers/cached_provider.hpp"
+#include "providers/static_provider.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
@@ -65,8 +73,14 @@ Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
 
     std::optional<Secret> code;
     if (!request.mfa_token.empty()) code = Secret(request.mfa_token);
-    return std::unique_ptr<CredentialSource>(
+    std::unique_ptr<CredentialSource> source(
         new CredentialSource(ctx, name, std::move(*profile), options, *stored, std::move(code)));
+    source->m_account = request.account;
+    source->m_role = request.role;
+    if (request.role.empty() || request.role.find_first_of("/: ") != std::string::npos)
+        return fail(fmt::format("--role \"{}\" is not a role name", request.role),
+                    "give the name only, e.g. --role OrganizationAccountAccessRole");
+    return source;
 }
 
 Result<Credentials> CredentialSource::fetch() {
@@ -83,12 +97,53 @@ Result<Credentials> CredentialSource::fetch() {
                    std::move(process_env)};
     auto provider = build_provider(m_profile, m_options, deps);
     if (!provider) return std::unexpected(provider.error());
+    if (m_account) {
+        auto role = account_role(std::move(*provider), deps);
+        if (!role) return std::unexpected(role.error());
+        provider = std::move(*role);
+    }
     auto creds = (*provider)->retrieve();
     if (!creds) return creds;
     m_ctx.log().debug(
         fmt::format("credentials for \"{}\": key {}{}", m_name, redact(creds->access_key_id),
                     creds->expiration ? ", expires " + format_rfc3339(*creds->expiration) : ""));
     return creds;
+}
+
+Result<ProviderPtr> CredentialSource::account_role(ProviderPtr base, ChainDeps& deps) {
+    if (m_account_id.empty()) {
+        bool is_id = m_account->size() == 12 && std::all_of(m_account->begin(), m_account->end(),
+                                                            [](unsigned char c) { return std::isdigit(c); });
+        if (is_id) {
+            m_account_id = *m_account;
+        } else {
+            // A name (or nothing: pick one) needs the organization's list, read with the profile's session.
+            auto creds = base->retrieve();
+            if (!creds) return std::unexpected(creds.error());
+            AwsClients clients(m_ctx, m_profile);
+            auto org = clients.organizations();
+            if (!org) return std::unexpected(org.error());
+            auto accounts = (*org)->list_accounts(*creds);
+            if (!accounts) return std::unexpected(accounts.error());
+            auto picked = pick_account(*accounts, *m_account, m_ctx.prompt());
+            if (!picked) return std::unexpected(picked.error());
+            m_account_id = picked->id;
+            base =
+                std::make_unique<StaticProvider>(std::move(*creds), "session of profile \"" + m_name + "\"");
+        }
+    }
+    AssumeRoleInput in;
+    in.role_arn = fmt::format("arn:{}:iam::{}:role/{}", partition_of(region()), m_account_id, m_role);
+    in.session_name = fmt::format(
+        "sesame-{}",
+        std::chrono::duration_cast<std::chrono::seconds>(m_ctx.clock().now().time_since_epoch()).count());
+    in.duration = m_options.duration.value_or(k_role_duration);
+    std::string key = fmt::format("AssumeRole\n{}\n{}\naccount", m_name, in.role_arn);
+    SessionMeta meta{m_name, "AssumeRole", "", in.role_arn};
+    ProviderPtr role =
+        std::make_unique<AssumeRoleProvider>(std::move(base), m_sts->for_profile(m_profile), m_mfa, in);
+    return ProviderPtr(std::make_unique<CachedProvider>(std::move(role), key, meta, deps.vault, deps.clock,
+                                                        m_options.min_ttl, deps.log));
 }
 
 std::string CredentialSource::region() const {

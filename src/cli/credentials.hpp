@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -18,6 +19,10 @@ struct CredentialRequest {
     bool no_session = false;  ///< -n/--no-session
     std::string region;       ///< --region
     std::string mfa_token;    ///< -t/--mfa-token
+    /// --account ID|NAME (empty string: pick on the terminal) and --role: assume
+    /// arn:aws:iam::<id>:role/<role> from the profile's session.
+    std::optional<std::string> account;
+    std::string role = "OrganizationAccountAccessRole";
 };
 
 struct ObtainedCredentials {
@@ -44,6 +49,8 @@ class CredentialSource {
     std::unique_ptr<StsClients> make_sts_clients() const;
 
   private:
+    /// --account: AssumeRole into the account from `base`, cached like any role session.
+    Result<ProviderPtr> account_role(ProviderPtr base, ChainDeps& deps);
     CredentialSource(Context& ctx, std::string name, ProfileConfig profile, ChainOptions options,
                      std::set<std::string> stored, std::optional<Secret> mfa_code);
     Context& m_ctx;
@@ -53,6 +60,9 @@ class CredentialSource {
     std::set<std::string> m_stored;
     MfaCodes m_mfa;
     std::unique_ptr<StsClients> m_sts;
+    std::optional<std::string> m_account;  ///< as given; resolved to an id on first fetch
+    std::string m_role;
+    std::string m_account_id;
 };
 
 /// Resolves the profile from the AWS config and runs its provider chain once (cache first).

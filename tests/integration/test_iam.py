@@ -1,0 +1,176 @@
+"""IAM helpers against signature-checking moto: MFA device discovery on `sesame add` (one device,
+several, none) with the config edited byte for byte; `mfa-devices`; `mfa-setup` on a real terminal
+with codes computed from the secret it shows (a wrong pair refused first); organization accounts
+and `exec --account` acting as OrganizationAccountAccessRole there."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import struct
+import time
+import unittest
+
+from harness import ACCOUNT, REGION, Keys, SesameTestCase, section, sesame_bin
+from test_shell import Terminal
+
+CONFIG_WITH_COMMENTS = """# my settings, keep them
+[default]
+region = eu-west-1   ; not a comment for botocore
+
+[profile USER]
+# the user's own profile
+region = us-east-1
+output = json
+
+[profile other]
+role_arn = arn:aws:iam::123456789012:role/admin
+source_profile = USER
+"""
+
+
+def totp(secret_b32: str, at: float) -> str:
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
+
+
+class IamTest(SesameTestCase):
+    def iam(self):
+        return self.moto.client("iam", keys=self.alice)
+
+    def make_user(self, name: str, devices: int) -> Keys:
+        iam = self.iam()
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        for i in range(devices):
+            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{name}-{i}")["VirtualMFADevice"]["SerialNumber"]
+            iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1="123456",
+                                  AuthenticationCode2="654321")
+        return Keys(key["AccessKeyId"], key["SecretAccessKey"])
+
+    def config_text(self, user: str) -> str:
+        return CONFIG_WITH_COMMENTS.replace("USER", user)
+
+    def test_add_discovers_a_single_device_and_edits_only_that_line(self) -> None:
+        keys = self.make_user("carol", devices=1)
+        before = self.config_text("carol")
+        self.sb.write_config(before)
+        proc = self.sb.add("carol", keys)
+        self.assertOk(proc)
+        serial = f"arn:aws:iam::{ACCOUNT}:mfa/carol-0"
+        self.assertIn(f"Set mfa_serial = {serial}", proc.stdout)
+        after = self.sb.config.read_text()
+        expected = before.replace("output = json\n", f"output = json\nmfa_serial = {serial}\n")
+        self.assertEqual(after, expected, "the config changed beyond the one new line")
+        # Adding again does not touch a profile that has its mfa_serial.
+        self.assertOk(self.sb.add("carol", keys))
+        self.assertEqual(self.sb.config.read_text(), expected)
+
+    def test_add_with_several_devices_lists_them_without_a_terminal(self) -> None:
+        keys = self.make_user("dave", devices=2)
+        before = self.config_text("dave")
+        self.sb.write_config(before)
+        proc = self.sb.add("dave", keys)
+        self.assertOk(proc)
+        self.assertIn("Several MFA devices", proc.stdout)
+        self.assertIn(f"arn:aws:iam::{ACCOUNT}:mfa/dave-0", proc.stdout)
+        self.assertIn(f"arn:aws:iam::{ACCOUNT}:mfa/dave-1", proc.stdout)
+        self.assertEqual(self.sb.config.read_text(), before)
+
+    def test_add_with_no_device_changes_nothing(self) -> None:
+        before = self.config_text("alice")
+        self.sb.write_config(before)
+        proc = self.sb.add("alice", self.alice)
+        self.assertOk(proc)
+        self.assertIn("No MFA device", proc.stdout)
+        self.assertEqual(self.sb.config.read_text(), before)
+
+    def test_mfa_devices_lists_serial_type_and_date(self) -> None:
+        keys = self.make_user("frank", devices=1)
+        self.sb.write_config(section("frank", region=REGION))
+        self.assertOk(self.sb.run(["add", "frank", "--env", "--no-mfa-discovery"], env_extra=keys.env()))
+        proc = self.sb.run(["mfa-devices", "frank"])
+        self.assertOk(proc)
+        self.assertRegex(proc.stdout, rf"arn:aws:iam::{ACCOUNT}:mfa/frank-0\s+virtual\s+\d{{4}}-\d\d-\d\dT")
+
+    def test_mfa_setup_on_a_terminal_checks_codes_locally(self) -> None:
+        keys = self.make_user("erin", devices=0)
+        self.sb.write_config(self.config_text("erin"))
+        self.assertOk(self.sb.add("erin", keys))
+        t = Terminal([sesame_bin(), "mfa-setup", "erin"], self.sb.child_env())
+        secret = t.expect(r"Or enter this secret by hand: ([A-Z2-7=]+)").group(1)
+        self.assertIn("▀", t.raw.decode(errors="replace") + "▀▄█", "no QR code drawn")
+        self.assertRegex(t.raw.decode(errors="replace"), "[▀▄█]{10}", "no QR code drawn")
+        t.expect(r"Enter a code from the app: ")
+        t.send("000000")
+        t.expect(r"Wait for the next code and enter it: ")
+        t.send("000001")
+        t.expect(r"not two consecutive codes")
+        now = time.time()
+        t.expect(r"Enter a code from the app: ")
+        t.send(totp(secret, now - 30))
+        t.expect(r"Wait for the next code and enter it: ")
+        t.send(totp(secret, now))
+        t.expect(r"Enabled virtual MFA device")
+        self.assertEqual(t.wait(), 0)
+        serial = f"arn:aws:iam::{ACCOUNT}:mfa/erin"
+        self.assertIn(f"mfa_serial = {serial}", self.sb.config.read_text())
+        devices = self.iam().list_mfa_devices(UserName="erin")["MFADevices"]
+        self.assertEqual([d["SerialNumber"] for d in devices], [serial])
+        self.assertNotIn(secret, self.sb.config.read_text())
+        for path in self.sb.vault_files():
+            if path.is_file():
+                self.assertNotIn(secret.encode(), path.read_bytes())
+
+    def test_mfa_setup_deletes_the_device_when_it_cannot_finish(self) -> None:
+        keys = self.make_user("gina", devices=0)
+        self.sb.write_config(self.config_text("gina"))
+        self.assertOk(self.sb.add("gina", keys))
+        proc = self.sb.run(["mfa-setup", "gina"])  # no terminal to read codes from
+        self.assertFails(proc, "deleted")
+        virtual = self.iam().list_virtual_mfa_devices()["VirtualMFADevices"]
+        self.assertNotIn(f"arn:aws:iam::{ACCOUNT}:mfa/gina", [d["SerialNumber"] for d in virtual])
+
+
+class OrganizationTest(SesameTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        org = self.moto.client("organizations", keys=self.alice)
+        try:
+            org.create_organization(FeatureSet="ALL")
+        except org.exceptions.AlreadyInOrganizationException:
+            pass
+        existing = {a["Name"]: a["Id"] for a in org.list_accounts()["Accounts"]}
+        if "dev" not in existing:
+            status = org.create_account(Email="dev@example.com", AccountName="dev")["CreateAccountStatus"]
+            existing["dev"] = status["AccountId"]
+        self.dev_id = existing["dev"]
+        self.sb.write_config(section("alice", region=REGION))
+        self.add_alice()
+
+    def test_accounts_are_listed(self) -> None:
+        proc = self.sb.run(["accounts", "alice"])
+        self.assertOk(proc)
+        self.assertRegex(proc.stdout, rf"{self.dev_id}\s+dev\s+ACTIVE")
+
+    def test_exec_into_an_account_by_name(self) -> None:
+        proc = self.sb.run(["exec", "alice", "--account", "dev", "--", "aws", "sts", "get-caller-identity",
+                            "--query", "Arn", "--output", "text"])
+        self.assertOk(proc)
+        self.assertIn(f"arn:aws:sts::{self.dev_id}:assumed-role/OrganizationAccountAccessRole/", proc.stdout)
+
+    def test_unknown_account_name_is_refused_with_a_suggestion(self) -> None:
+        proc = self.sb.run(["exec", "alice", "--account", "dve", "--", "true"])
+        self.assertFails(proc, 'no account named "dve"', 'did you mean "dev"')
+
+
+if __name__ == "__main__":
+    unittest.main()
