@@ -105,18 +105,22 @@ Result<std::optional<std::string>> read_file_if_exists(const std::string& path) 
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
     if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read {}: {}", path, errno_text(EISDIR)));
+    // Read straight into the string, sized from fstat plus one spare byte to see the end (a file
+    // that grows meanwhile is read on in doubling steps): no bounce buffer, one copy.
     std::string out;
-    out.reserve(st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0);
-    char buf[16384];
+    size_t used = 0;
+    out.resize((st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0) + 1);
     for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (used == out.size()) out.resize(out.size() * 2);
+        ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
         if (n < 0) {
             if (errno == EINTR) continue;
             return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
         }
         if (n == 0) break;
-        out.append(buf, static_cast<size_t>(n));
+        used += static_cast<size_t>(n);
     }
+    out.resize(used);
     return std::optional<std::string>(std::move(out));
 }
 

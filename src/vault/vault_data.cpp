@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/time.hpp"
+#include "vault/vault_binary.hpp"
 
 namespace sesame {
 namespace {
@@ -200,6 +201,10 @@ void VaultData::prune_expired(TimePoint now) {
 }
 
 std::string serialize(const VaultData& data) {
+    return serialize_binary(data);
+}
+
+std::string serialize_json(const VaultData& data) {
     Json doc = Json::object();
     doc["version"] = k_vault_data_version;
     Json& keys = doc["keys"] = Json::object();
@@ -216,7 +221,8 @@ std::string serialize(const VaultData& data) {
 }
 
 Result<VaultData> deserialize(std::string_view json) {
-    // No exceptions: their messages quote the input, which holds secrets.
+    if (!json.empty() && json[0] == k_vault_binary_marker) return deserialize_binary(json);
+    // Version 1 wrote JSON. No exceptions: their messages quote the input, which holds secrets.
     Json doc = Json::parse(json.begin(), json.end(), nullptr, false);
     if (doc.is_discarded()) return damaged("it is not valid JSON");
     auto data = from_json(doc);

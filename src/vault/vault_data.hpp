@@ -45,15 +45,17 @@ struct VaultData {
     bool operator==(const VaultData&) const = default;
 };
 
-/// The format version serialize writes; deserialize refuses newer ones.
+/// The highest version of the JSON form (version 1) deserialize reads; newer JSON is refused.
 inline constexpr int k_vault_data_version = 1;
 
-/// JSON: {"version":1,"keys":{...},"sessions":{...}}, times as RFC 3339. The result holds
-/// secrets in clear: wipe it (e.g. wrap it in a Secret) once it has been encrypted. Every
-/// intermediate buffer used to build it is zeroed before it is freed.
+/// The compact binary form (vault/vault_binary.hpp, version 2). The result holds secrets in
+/// clear: wipe it (e.g. wrap it in a Secret) once it has been encrypted.
 std::string serialize(const VaultData& data);
+/// The version-1 JSON form: {"version":1,"keys":{...},"sessions":{...}}, times as RFC 3339.
+/// Every intermediate buffer used to build it is zeroed before it is freed.
+std::string serialize_json(const VaultData& data);
 
-/// Parses what serialize wrote. Unknown fields are ignored; a newer "version" is an error telling
+/// Parses either form. In JSON unknown fields are ignored; a newer version is an error telling
 /// the user to upgrade sesame. Error messages never quote the document (it holds secrets).
 Result<VaultData> deserialize(std::string_view json);
 

@@ -56,11 +56,34 @@ TEST(VaultData, EmptyDataRoundTrips) {
     EXPECT_TRUE(back->sessions.empty());
 }
 
-TEST(VaultData, SerializedFormIsVersionedJsonWithRfc3339Times) {
-    const std::string json = serialize(sample());
+TEST(VaultData, JsonFormIsVersionedWithRfc3339TimesAndStillRead) {
+    const std::string json = serialize_json(sample());
+    auto back = deserialize(json);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, sample());
     EXPECT_NE(json.find("\"version\":1"), std::string::npos) << json;
     EXPECT_NE(json.find("\"added\":\"2026-01-02T03:04:05Z\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"expiration\":\"2026-01-02T05:00:00Z\""), std::string::npos) << json;
+}
+
+TEST(VaultData, BinaryFormRoundTripsAndRefusesDamage) {
+    const std::string bin = serialize(sample());
+    ASSERT_FALSE(bin.empty());
+    EXPECT_EQ(bin[0], '\x02') << "written in the compact form";
+    auto back = deserialize(bin);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, sample());
+    for (size_t cut : {size_t{1}, size_t{3}, bin.size() / 2, bin.size() - 1}) {
+        auto r = deserialize(bin.substr(0, cut));
+        ASSERT_FALSE(r) << cut;
+        EXPECT_NE(r.error().message.find("damaged"), std::string::npos) << r.error().message;
+    }
+    EXPECT_FALSE(deserialize(bin + "x"));
+    std::string newer = bin;
+    newer[1] = 9;
+    auto r = deserialize(newer);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("newer sesame"), std::string::npos);
 }
 
 TEST(VaultData, OptionalSessionFieldsMayBeAbsentAndUnknownFieldsAreIgnored) {
