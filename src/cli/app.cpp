@@ -121,7 +121,38 @@ int report(const Error& e, const Context::Writer& err) {
 
 }  // namespace
 
+std::optional<QuickCommand> parse_quick(const std::vector<std::string>& args) {
+    // Only forms whose meaning is beyond doubt; anything else goes through CLI11 (same result,
+    // plus its checks and messages). Building CLI11's option tree costs about as much as the
+    // rest of a cached `sesame exec`.
+    auto plain = [](const std::string& s) { return !s.empty() && s[0] != '-'; };
+    if (args.size() >= 4 && args[0] == "exec" && plain(args[1]) && args[2] == "--") {
+        QuickCommand q{QuickCommand::Exec, args[1], {args.begin() + 3, args.end()}, ""};
+        return q;
+    }
+    if (args.size() == 4 && args[0] == "export" && plain(args[1]) && args[2] == "--format" && plain(args[3]))
+        return QuickCommand{QuickCommand::Export, args[1], {}, args[3]};
+    return std::nullopt;
+}
+
 int run_app(const std::vector<std::string>& all_args, Context& ctx, const Context::Writer& err) {
+    if (auto quick = parse_quick(all_args)) {
+        Result<int> result = 0;
+        if (quick->kind == QuickCommand::Exec) {
+            ExecOptions exec;
+            exec.credentials.profile = quick->profile;
+            exec.command = quick->command;
+            result = run_exec(exec, ctx);
+        } else {
+            ExportOptions exp;
+            exp.credentials.profile = quick->profile;
+            exp.format = quick->format;
+            result = run_export(exp, ctx);
+        }
+        if (!result) return report(result.error(), err);
+        return *result;
+    }
+
     // Everything after the first "--" is the command for exec, untouched by option parsing.
     std::vector<std::string> args, command;
     auto dash = std::find(all_args.begin(), all_args.end(), "--");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,16 @@ std::vector<CompletionCommand> completion_commands();
 /// Parses the arguments (without argv[0]) and runs the command. Returns the exit code; prints
 /// errors as "sesame: <message>" and "hint: <next step>" on stderr via `err`.
 int run_app(const std::vector<std::string>& args, Context& ctx, const Context::Writer& err);
+
+/// The two hot commands in their plainest forms, `exec PROFILE -- CMD...` and
+/// `export PROFILE --format F`, recognised without building the option parser.
+struct QuickCommand {
+    enum Kind { Exec, Export } kind;
+    std::string profile;
+    std::vector<std::string> command;  ///< exec
+    std::string format;                ///< export
+};
+std::optional<QuickCommand> parse_quick(const std::vector<std::string>& args);
 
 /// True when the arguments ask for --debug (checked before the Context is built).
 bool wants_debug(const std::vector<std::string>& args);

@@ -1,0 +1,61 @@
+#include "cli/app.hpp"
+
+#include <gtest/gtest.h>
+
+#include "prompt/prompt.hpp"
+
+namespace sesame {
+namespace {
+
+TEST(QuickParse, TakesOnlyThePlainestForms) {
+    auto e = parse_quick({"exec", "admin", "--", "aws", "s3", "ls"});
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->kind, QuickCommand::Exec);
+    EXPECT_EQ(e->profile, "admin");
+    EXPECT_EQ(e->command, (std::vector<std::string>{"aws", "s3", "ls"}));
+
+    auto x = parse_quick({"export", "admin", "--format", "json"});
+    ASSERT_TRUE(x);
+    EXPECT_EQ(x->kind, QuickCommand::Export);
+    EXPECT_EQ(x->format, "json");
+
+    // Anything with a flag, a missing command or a missing profile goes through the full parser.
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"exec", "admin", "-d", "1h", "--", "true"},
+             {"exec", "--debug", "admin", "--", "true"},
+             {"exec", "admin", "--"},
+             {"exec", "-n", "--", "true"},
+             {"export", "admin"},
+             {"export", "admin", "--format", "json", "--region", "x"},
+             {"export", "admin", "--format", "--help"},
+             {"--debug", "exec", "admin", "--", "true"},
+             {"list"},
+         }) {
+        EXPECT_FALSE(parse_quick(args)) << args.front() << " " << args.size();
+    }
+}
+
+class SilentPrompt final : public Prompt {
+  public:
+    Result<std::string> ask(std::string_view) override { return fail("no"); }
+    Result<Secret> ask_secret(std::string_view) override { return fail("no"); }
+    void tell(std::string_view) override {}
+};
+
+/// The completion table lists flags by hand; every one must be a flag the command accepts.
+TEST(CommandTable, EveryListedFlagIsAccepted) {
+    SystemClock clock;
+    SilentPrompt prompt;
+    for (const auto& c : commands()) {
+        std::string out;
+        Context ctx(Env{}, clock, prompt, Log{}, [&](std::string_view s) { out += s; }, {});
+        std::string err;
+        int code = run_app({c.name, "--help"}, ctx, [&](std::string_view s) { err += s; });
+        EXPECT_EQ(code, 0) << c.name << ": " << err;
+        for (const auto& flag : c.flags)
+            EXPECT_NE(out.find(flag), std::string::npos) << c.name << " " << flag;
+    }
+}
+
+}  // namespace
+}  // namespace sesame
