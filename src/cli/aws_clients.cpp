@@ -39,14 +39,10 @@ Result<Organizations*> AwsClients::organizations() {
 }
 
 Result<UserKey> user_key(Context& ctx, const std::string& name) {
-    auto config = ctx.config();
-    if (!config) return std::unexpected(config.error());
-    auto stored = ctx.stored_key_profiles();
-    if (!stored) return std::unexpected(stored.error());
-    ResolveOptions resolve;
-    resolve.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
-    auto profile = resolve_profile(**config, ctx.env(), name, resolve);
+    auto profile = ctx.resolve(name);
     if (!profile) return std::unexpected(profile.error());
+    auto stored = ctx.stored_key_profiles();  // already loaded by resolve()
+    if (!stored) return std::unexpected(stored.error());
     for (const ProfileConfig* p = &*profile; p; p = p->source.get()) {
         if (!stored->count(p->name)) continue;
         auto data = ctx.vault().load();

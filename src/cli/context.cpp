@@ -77,4 +77,14 @@ Result<std::set<std::string>> Context::stored_key_profiles() {
     return *m_key_profiles;
 }
 
+Result<ProfileConfig> Context::resolve(const std::string& name) {
+    auto config = this->config();
+    if (!config) return std::unexpected(config.error());
+    auto stored = stored_key_profiles();
+    if (!stored) return std::unexpected(stored.error());
+    ResolveOptions options;
+    options.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
+    return resolve_profile(**config, m_env, name, options);
+}
+
 }  // namespace sesame

@@ -9,6 +9,7 @@
 
 #include "aws/http.hpp"
 #include "config/aws_config.hpp"
+#include "config/profile.hpp"
 #include "platform/clock.hpp"
 #include "platform/env.hpp"
 #include "prompt/passphrase.hpp"
@@ -46,6 +47,8 @@ class Context {
     Result<std::chrono::seconds> unlock_idle() const;
     /// Profile names with keys in the vault (opens it; empty when there is no vault yet).
     Result<std::set<std::string>> stored_key_profiles();
+    /// Resolves a profile from the config, counting profiles with stored keys as defined.
+    Result<ProfileConfig> resolve(const std::string& name);
 
   private:
     Env m_env;

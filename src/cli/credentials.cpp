@@ -61,15 +61,11 @@ Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
     }
     if (min_ttl) options.min_ttl = std::max(options.min_ttl, *min_ttl);
 
-    auto config = ctx.config();
-    if (!config) return std::unexpected(config.error());
-    auto stored = ctx.stored_key_profiles();
-    if (!stored) return std::unexpected(stored.error());
-    ResolveOptions resolve;
-    resolve.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
-    auto profile = resolve_profile(**config, ctx.env(), name, resolve);
+    auto profile = ctx.resolve(name);
     if (!profile) return std::unexpected(profile.error());
     for (const auto& w : profile->warnings) ctx.log().warn(w);
+    auto stored = ctx.stored_key_profiles();  // already loaded by resolve()
+    if (!stored) return std::unexpected(stored.error());
 
     std::optional<Secret> code;
     if (!request.mfa_token.empty()) code = Secret(request.mfa_token);
