@@ -167,6 +167,20 @@ class OrganizationTest(SesameTestCase):
         self.assertOk(proc)
         self.assertIn(f"arn:aws:sts::{self.dev_id}:assumed-role/OrganizationAccountAccessRole/", proc.stdout)
 
+    def test_account_picker_on_a_terminal(self) -> None:
+        t = Terminal([sesame_bin(), "export", "alice", "--format", "json", "--account"], self.sb.child_env())
+        t.expect(r"Account \(number, or text to filter\): ")
+        t.send("de")  # filter
+        t.expect(rf"1\. {self.dev_id}  dev")
+        t.expect(r"Account \[de\] \(number, or text to filter\): ")
+        t.send("1")
+        doc = t.expect(r'(?s)(\{\s*"Version": 1.*?\})').group(1)
+        self.assertEqual(t.wait(), 0)
+        creds = json.loads(doc)
+        sts = self.moto.client("sts", keys=Keys(creds["AccessKeyId"], creds["SecretAccessKey"]),
+                               token=creds["SessionToken"])
+        self.assertIn(f":{self.dev_id}:assumed-role/OrganizationAccountAccessRole/", sts.get_caller_identity()["Arn"])
+
     def test_unknown_account_name_is_refused_with_a_suggestion(self) -> None:
         proc = self.sb.run(["exec", "alice", "--account", "dve", "--", "true"])
         self.assertFails(proc, 'no account named "dve"', 'did you mean "dev"')
