@@ -11,9 +11,11 @@
 #include "cli/export.hpp"
 #include "cli/list.hpp"
 #include "cli/lock.hpp"
+#include "cli/login.hpp"
 #include "cli/mfa.hpp"
 #include "cli/prompt.hpp"
 #include "cli/remove.hpp"
+#include "cli/rotate.hpp"
 #include "cli/server.hpp"
 #include "cli/shell.hpp"
 #include "util/strings.hpp"
@@ -42,6 +44,14 @@ const std::vector<CommandInfo>& commands() {
         {"export",
          "Print temporary credentials (env, export-env, json, ini, fish, powershell)",
          {SESAME_CREDENTIAL_FLAGS, "--account", "--role", "--format"},
+         true},
+        {"login",
+         "Open the AWS console signed in as a profile (or print the sign-in URL)",
+         {SESAME_CREDENTIAL_FLAGS, "--account", "--role", "--path", "--stdout"},
+         true},
+        {"rotate",
+         "Replace a profile's stored access key with a new one, then delete the old key",
+         {"--no-session", "--mfa-token"},
          true},
         {"accounts", "List the organization's accounts (id, name, status)", {SESAME_CREDENTIAL_FLAGS}, true},
         {"mfa-devices", "List the IAM user's MFA devices", {}, true},
@@ -272,6 +282,29 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         sub("export")->footer("Example: eval \"$(sesame export admin --format export-env)\"");
     }
 
+    LoginOptions login;
+    if (wanted("login")) {
+        add_credential_flags(sub("login"), login.credentials, &account_flag);
+        sub("login")->add_option("--path", login.path, "Console page to open, e.g. /s3/home (default: home)");
+        sub("login")->add_flag("-s,--stdout", login.print_url,
+                               "Print the sign-in URL (a credential: keep it private) instead of opening it");
+        sub("login")->footer(
+            "Examples:\n  sesame login admin\n  sesame login admin --path /s3/home --region eu-west-1 "
+            "--stdout");
+    }
+
+    RotateOptions rotate;
+    if (wanted("rotate")) {
+        sub("rotate")->add_option("profile", rotate.profile,
+                                  "Profile whose key to rotate (default: $AWS_PROFILE, then \"default\")");
+        sub("rotate")->add_flag("-n,--no-session", rotate.no_session,
+                                "Sign the IAM calls with the key itself, not an MFA session");
+        sub("rotate")->add_option("-t,--mfa-token", rotate.mfa_token,
+                                  "MFA code, instead of being asked on the terminal");
+        sub("rotate")->footer(
+            "Example: sesame rotate alice   (the new key is checked before the old is deleted)");
+    }
+
     RemoveOptions remove;
     if (wanted("remove")) {
         sub("remove")->add_option("profile", remove.profile, "Profile name")->required();
@@ -344,6 +377,12 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         if (!command.empty()) return report(Error{"export takes no command after --", "", 2}, err);
         account_flag.finish(exp.credentials);
         result = run_export(exp, ctx);
+    } else if (ran("login")) {
+        if (!command.empty()) return report(Error{"login takes no command after --", "", 2}, err);
+        account_flag.finish(login.credentials);
+        result = run_login(login, ctx);
+    } else if (ran("rotate")) {
+        result = run_rotate(rotate, ctx);
     } else if (ran("remove")) {
         result = run_remove(remove, ctx);
     } else if (ran("server")) {

@@ -112,6 +112,16 @@ class ChainBuilder {
 
 }  // namespace
 
+bool chain_assumes_role(const ProfileConfig& target,
+                        const std::function<bool(const std::string&)>& has_stored_keys) {
+    // The order of ChainBuilder::build.
+    for (const ProfileConfig* p = &target; p; p = p->source.get()) {
+        if (!p->role_arn.empty()) return true;
+        if (has_stored_keys(p->name) || !p->credential_process.empty()) return false;
+    }
+    return false;
+}
+
 Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options,
                                    ChainDeps& deps) {
     ChainBuilder builder(options, deps);

@@ -46,4 +46,10 @@ inline constexpr std::chrono::seconds k_role_duration{3600};
 ///  - every STS result is cached in the vault.
 Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options, ChainDeps& deps);
 
+/// Whether build_provider's credentials for `target` come from AssumeRole (rather than from stored
+/// keys or credential_process): the same walk down source_profile, in the same order. The console
+/// sign-in takes role sessions as they are, and needs GetFederationToken for the rest.
+bool chain_assumes_role(const ProfileConfig& target,
+                        const std::function<bool(const std::string&)>& has_stored_keys);
+
 }  // namespace sesame

@@ -31,6 +31,12 @@ even when it is signed correctly. Hence:
    The signature is still verified with the session's secret by moto's own code.
 3. ``STSBackend.get_caller_identity`` returns that user (UserId, Arn, Account) for a session
    key, where stock moto would answer with a made-up ``user/moto``.
+4. ``TokenResponse.get_federation_token`` has the same problem as GetSessionToken (one fixed
+   example key), so it too mints a unique session, authorised as the IAM user whose long-term key
+   called it (an allow-all session policy, which is what sesame sends, leaves exactly the user's
+   permissions; other policies are not intersected). GetCallerIdentity answers for it with the
+   federated user (``arn:aws:sts::ACCOUNT:federated-user/NAME``, UserId ``ACCOUNT:NAME``), as AWS
+   does. As AWS does, it refuses to be called with session credentials (AccessDenied).
 
 Call log (ours, server side): every request whose SigV4 credential scope names the ``sts``
 service (or, unsigned, whose Action is an STS action) is recorded after moto answered it as
@@ -58,6 +64,7 @@ import moto.iam.access_control as access_control
 from moto.core.responses import ActionResult
 from moto.iam.models import iam_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.sts.exceptions import STSClientError
 from moto.sts.models import STSBackend, Token
 from moto.sts.responses import TokenResponse
 from moto.sts.utils import random_session_token
@@ -88,6 +95,7 @@ class SessionKey:
     account_id: str
     partition: str
     user_name: str | None  # None when the caller's key was unknown (signature checking off)
+    federated_name: str | None = None  # set for GetFederationToken sessions
 
 
 _sessions: dict[str, SessionKey] = {}
@@ -138,6 +146,40 @@ def _get_session_token(self: TokenResponse) -> ActionResult:
     )
 
 
+# --- fix 4: GetFederationToken mints a real, unique session too ----------------------------
+
+
+_stock_get_federation_token = TokenResponse.get_federation_token
+
+
+def _get_federation_token(self: TokenResponse) -> ActionResult:
+    caller_key = self.get_access_key()
+    if _find_session(caller_key) is not None:
+        raise STSClientError(
+            "AccessDenied", "Cannot call GetFederationToken with session credentials"
+        )
+    stock = _stock_get_federation_token(self)  # validates Name/Policy and builds FederatedUser
+    partition = get_partition(self.region)
+    user = iam_backends[self.current_account][partition].get_user_from_access_key_id(caller_key)
+    name = self._get_param("Name")
+    session = SessionKey(
+        access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
+        secret_access_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
+        session_token=random_session_token(),
+        account_id=self.current_account,
+        partition=partition,
+        user_name=user.name if user is not None else None,
+        federated_name=name,
+    )
+    with _sessions_lock:
+        _sessions[session.access_key_id] = session
+    result: dict[str, Any] = stock.result  # type: ignore[assignment]
+    result["Credentials"]["AccessKeyId"] = session.access_key_id
+    result["Credentials"]["SecretAccessKey"] = session.secret_access_key
+    result["Credentials"]["SessionToken"] = session.session_token
+    return stock
+
+
 # --- fix 2: the authenticator knows session keys ---------------------------------------------
 
 
@@ -184,6 +226,9 @@ def _get_caller_identity(
     self: STSBackend, access_key_id: str, region: str
 ) -> tuple[str, str, str]:
     session = _find_session(access_key_id)
+    if session is not None and session.federated_name is not None:
+        name, account = session.federated_name, session.account_id
+        return f"{account}:{name}", f"arn:{session.partition}:sts::{account}:federated-user/{name}", account
     if session is not None and session.user_name is not None:
         user = iam_backends[session.account_id][session.partition].get_user(
             session.user_name
@@ -194,6 +239,7 @@ def _get_caller_identity(
 
 def install_patches() -> None:
     TokenResponse.get_session_token = _get_session_token  # type: ignore[method-assign]
+    TokenResponse.get_federation_token = _get_federation_token  # type: ignore[method-assign]
     access_control.create_access_key = _create_access_key  # type: ignore[assignment]
     STSBackend.get_caller_identity = _get_caller_identity  # type: ignore[method-assign]
 

@@ -237,5 +237,31 @@ TEST_F(ChainTest, ProfileWithoutAnySourceIsAClearError) {
     EXPECT_NE(r.error().hint.find("sesame add lonely"), std::string::npos);
 }
 
+TEST(ChainAssumesRole, FollowsTheChainsOwnOrder) {
+    auto has_keys = [](const std::string& p) { return p == "alice" || p == "keyed-role"; };
+    auto make = [](std::string name, std::string role_arn, std::shared_ptr<const ProfileConfig> source,
+                   std::string process = "") {
+        auto p = std::make_shared<ProfileConfig>();
+        p->name = std::move(name);
+        p->role_arn = std::move(role_arn);
+        p->source = std::move(source);
+        p->credential_process = std::move(process);
+        return p;
+    };
+    auto alice = make("alice", "", nullptr);
+    auto admin = make("admin", "arn:aws:iam::1:role/admin", alice);
+    auto via_admin = make("via-admin", "", admin);  // no role of its own: its source's session
+    auto keyed_role = make("keyed-role", "arn:aws:iam::1:role/x", nullptr);
+    auto process = make("process", "", admin, "get-creds");  // credential_process before source
+    auto alias = make("alias", "", alice);
+    EXPECT_FALSE(chain_assumes_role(*alice, has_keys));
+    EXPECT_TRUE(chain_assumes_role(*admin, has_keys));
+    EXPECT_TRUE(chain_assumes_role(*via_admin, has_keys));
+    EXPECT_TRUE(chain_assumes_role(*keyed_role, has_keys));
+    EXPECT_FALSE(chain_assumes_role(*process, has_keys));
+    EXPECT_FALSE(chain_assumes_role(*alias, has_keys));
+    EXPECT_FALSE(chain_assumes_role(*make("empty", "", nullptr), has_keys));
+}
+
 }  // namespace
 }  // namespace sesame
