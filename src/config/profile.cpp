@@ -12,7 +12,8 @@ namespace sesame {
 namespace {
 
 /// Keys the AWS CLI, botocore or sesame read from a profile; anything else draws a warning.
-const std::vector<std::string> k_known_keys = {
+/// string_views, not strings: no allocations in a static initialiser on every start.
+constexpr std::string_view k_known_keys[] = {
     "region",
     "output",
     "aws_access_key_id",
@@ -107,7 +108,7 @@ struct Setting {
 
 bool is_known_key(const std::string& key) {
     return key.starts_with("cli_") || key.starts_with("sesame_") ||
-           std::find(k_known_keys.begin(), k_known_keys.end(), key) != k_known_keys.end();
+           std::find(std::begin(k_known_keys), std::end(k_known_keys), key) != std::end(k_known_keys);
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -234,7 +235,8 @@ class Resolver {
 
     void warn_unknown(ProfileConfig& p, const std::string& path, int line, const std::string& key,
                       const std::string& label) {
-        std::string guess = closest_match(key, k_known_keys);
+        std::string guess =
+            closest_match(key, std::vector<std::string>(std::begin(k_known_keys), std::end(k_known_keys)));
         add_warning(p, guess.empty()
                            ? fmt::format("{}:{}: unknown key \"{}\" in {} (ignored)", path, line, key, label)
                            : fmt::format("{}:{}: unknown key \"{}\" in {} (did you mean \"{}\"?)", path, line,
