@@ -149,4 +149,9 @@ Result<FederatedUser> Sts::get_federation_token(const Credentials& caller, const
     return FederatedUser{std::move(*creds), std::move(*arn)};
 }
 
+std::string default_role_session_name(TimePoint now) {
+    return fmt::format("sesame-{}",
+                       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+}
+
 }  // namespace sesame

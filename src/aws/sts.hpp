@@ -19,6 +19,10 @@ struct GetSessionTokenInput {
     Secret mfa_code;
 };
 
+/// The RoleSessionName sesame uses when the profile names none: "sesame-<unix seconds>", so
+/// CloudTrail shows which tool made the session and when.
+std::string default_role_session_name(TimePoint now);
+
 struct AssumeRoleInput {
     std::string role_arn;
     std::string session_name;

@@ -130,9 +130,7 @@ Result<ProviderPtr> CredentialSource::account_role(ProviderPtr base, ChainDeps& 
     }
     AssumeRoleInput in;
     in.role_arn = fmt::format("arn:{}:iam::{}:role/{}", partition_of(region()), m_account_id, m_role);
-    in.session_name = fmt::format(
-        "sesame-{}",
-        std::chrono::duration_cast<std::chrono::seconds>(m_ctx.clock().now().time_since_epoch()).count());
+    in.session_name = default_role_session_name(m_ctx.clock().now());
     in.duration = m_options.duration.value_or(k_role_duration);
     std::string key = fmt::format("AssumeRole\n{}\n{}\naccount", m_name, in.role_arn);
     SessionMeta meta{m_name, "AssumeRole", "", in.role_arn};

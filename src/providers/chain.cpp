@@ -69,11 +69,8 @@ class ChainBuilder {
         AssumeRoleInput in;
         in.role_arn = p.role_arn;
         in.external_id = p.external_id;
-        in.session_name = p.role_session_name.empty()
-                              ? fmt::format("sesame-{}", std::chrono::duration_cast<std::chrono::seconds>(
-                                                             m_deps.clock.now().time_since_epoch())
-                                                             .count())
-                              : p.role_session_name;
+        in.session_name =
+            p.role_session_name.empty() ? default_role_session_name(m_deps.clock.now()) : p.role_session_name;
         in.duration = p.duration_seconds.value_or(k_role_duration);
         if (is_target && m_options.duration) in.duration = *m_options.duration;
         in.source_identity = p.source_identity;

@@ -38,9 +38,7 @@ Result<Credentials> RoleCache::get(const std::string& role_arn) {
     if (!base) return base;
     AssumeRoleInput in;
     in.role_arn = role_arn;
-    in.session_name = fmt::format(
-        "sesame-{}",
-        std::chrono::duration_cast<std::chrono::seconds>(m_clock.now().time_since_epoch()).count());
+    in.session_name = default_role_session_name(m_clock.now());
     auto role = m_sts.assume_role(*base, in);
     if (!role) return std::unexpected(role.error());
     m_roles[role_arn] = role->credentials;

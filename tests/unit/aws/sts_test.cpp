@@ -345,3 +345,14 @@ TEST(Sts, AwsErrorsPassThroughWithHints) {
 
 }  // namespace
 }  // namespace sesame
+
+namespace sesame {
+namespace {
+
+TEST(DefaultRoleSessionName, NamesSesameAndTheUnixTime) {
+    TimePoint t = std::chrono::sys_days{std::chrono::year{2026} / 11 / 20} + std::chrono::seconds(5);
+    EXPECT_EQ(default_role_session_name(t), "sesame-1795132805");
+}
+
+}  // namespace
+}  // namespace sesame
