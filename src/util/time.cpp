@@ -9,10 +9,21 @@
 namespace sesame {
 namespace {
 
+/// UTC fields by calendar arithmetic: glibc's gmtime_r reads /etc/localtime on first use, six
+/// system calls the warm path has no use for.
 std::tm to_utc_tm(TimePoint t) {
-    std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    using namespace std::chrono;
+    auto secs = floor<seconds>(t);
+    auto day = floor<days>(secs);
+    year_month_day ymd{day};
+    hh_mm_ss hms{secs - day};
     std::tm tm{};
-    gmtime_r(&tt, &tm);
+    tm.tm_year = static_cast<int>(ymd.year()) - 1900;
+    tm.tm_mon = static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
+    tm.tm_mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    tm.tm_hour = static_cast<int>(hms.hours().count());
+    tm.tm_min = static_cast<int>(hms.minutes().count());
+    tm.tm_sec = static_cast<int>(hms.seconds().count());
     return tm;
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <random>
+
 namespace sesame {
 namespace {
 
@@ -41,6 +44,26 @@ TEST(Rfc3339, RoundTripsAndAcceptsAwsVariants) {
     EXPECT_FALSE(parse_rfc3339("2026-13-20T23:07:19Z"));
     EXPECT_FALSE(parse_rfc3339("2026-02-30T23:07:19Z"));
     EXPECT_FALSE(parse_rfc3339("2026-11-20T23:07:19Zjunk"));
+}
+
+TEST(Rfc3339, FormatsAsGmtimeDoesAcrossCalendarEdges) {
+    // format_rfc3339 does its own calendar arithmetic; gmtime_r is the reference.
+    std::vector<std::time_t> times{0,
+                                   -1,
+                                   951782400 /* 2000-02-29 */,
+                                   4107542399 /* 2100-02-28T23:59:59 */,
+                                   1735689599 /* 2024-12-31T23:59:59 */,
+                                   -2208988800 /* 1900-01-01 */};
+    std::mt19937_64 rng(42);
+    for (int i = 0; i < 2000; ++i)
+        times.push_back(static_cast<std::time_t>(rng() % 8'000'000'000) - 2'000'000'000);
+    for (std::time_t tt : times) {
+        std::tm tm{};
+        gmtime_r(&tt, &tm);
+        char want[32];
+        std::strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        EXPECT_EQ(format_rfc3339(system_clock::from_time_t(tt)), want) << tt;
+    }
 }
 
 TEST(AmzDate, MatchesSigV4Format) {
