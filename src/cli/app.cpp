@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 
 #include "cli/accounts.hpp"
 #include "cli/add.hpp"
+#include "cli/cli11.hpp"
 #include "cli/exec.hpp"
 #include "cli/export.hpp"
 #include "cli/list.hpp"
@@ -169,6 +169,7 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     args.assign(all_args.begin(), dash);
     if (dash != all_args.end()) command.assign(dash + 1, all_args.end());
 
+    static std::ios_base::Init streams;  // CLI11 prints with them; see cli/cli11.hpp
     CLI::App app{"sesame: run commands with temporary AWS credentials from an encrypted vault", "sesame"};
     app.set_version_flag("--version", SESAME_VERSION);
     bool debug = false;
