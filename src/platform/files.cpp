@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 namespace sesame {
 namespace {
@@ -56,6 +58,7 @@ class Fd {
         if (m_fd >= 0) ::close(m_fd);
     }
     int get() const { return m_fd; }
+    void release() { m_fd = -1; }
     /// close(2) can report a delayed write error, so writers check it.
     int close() {
         int rc = ::close(m_fd);
@@ -97,31 +100,101 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 Result<std::optional<std::string>> read_file_if_exists(const std::string& path) {
+    auto file = ReadOnlyFile::open(path);
+    if (!file) return std::unexpected(std::move(file.error()));
+    if (!*file) return std::optional<std::string>{};
+    auto text = (*file)->read_all();
+    if (!text) return std::unexpected(std::move(text.error()));
+    return std::optional<std::string>(std::move(*text));
+}
+
+namespace {
+
+FileStamp stamp_of(const struct stat& s) {
+    return FileStamp{static_cast<uint64_t>(s.st_dev), static_cast<uint64_t>(s.st_ino),
+                     static_cast<uint64_t>(std::max<off_t>(s.st_size, 0)),
+                     static_cast<int64_t>(s.st_mtim.tv_sec) * 1'000'000'000 + s.st_mtim.tv_nsec,
+                     static_cast<int64_t>(s.st_ctim.tv_sec) * 1'000'000'000 + s.st_ctim.tv_nsec};
+}
+
+}  // namespace
+
+Result<std::optional<ReadOnlyFile>> ReadOnlyFile::open(const std::string& path) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
-        if (errno == ENOENT) return std::optional<std::string>{};
+        if (errno == ENOENT) return std::optional<ReadOnlyFile>{};
         return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
     if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read {}: {}", path, errno_text(EISDIR)));
-    // Read straight into the string, sized from fstat plus one spare byte to see the end (a file
-    // that grows meanwhile is read on in doubling steps): no bounce buffer, one copy.
-    std::string out;
-    size_t used = 0;
-    out.resize((st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0) + 1);
-    for (;;) {
-        if (used == out.size()) out.resize(out.size() * 2);
-        ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
-        }
-        if (n == 0) break;
-        used += static_cast<size_t>(n);
+    int raw = fd.get();
+    ReadOnlyFile file(path, raw, stamp_of(st));
+    fd.release();
+    return std::optional<ReadOnlyFile>(std::move(file));
+}
+
+ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
+    : m_path(std::move(other.m_path)), m_fd(std::exchange(other.m_fd, -1)), m_stamp(other.m_stamp) {}
+
+ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0) ::close(m_fd);
+        m_path = std::move(other.m_path);
+        m_fd = std::exchange(other.m_fd, -1);
+        m_stamp = other.m_stamp;
     }
-    out.resize(used);
-    return std::optional<std::string>(std::move(out));
+    return *this;
+}
+
+ReadOnlyFile::~ReadOnlyFile() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+Result<std::string> ReadOnlyFile::read_all() const {
+    // Read straight into the string, sized from the stamp plus one spare byte to see the end (a
+    // file that grew is read on in doubling steps): no bounce buffer, no zero-filling first, one
+    // copy.
+    std::string out;
+    const size_t announced = static_cast<size_t>(m_stamp.size) + 1;
+    size_t chunk = announced;
+    for (;;) {
+        const size_t used = out.size();
+        ssize_t n = 0;
+        int err = 0;
+        out.resize_and_overwrite(used + chunk, [&](char* p, size_t) {
+            do n = ::pread(m_fd, p + used, chunk, static_cast<off_t>(used));
+            while (n < 0 && errno == EINTR);
+            err = errno;
+            return used + (n > 0 ? static_cast<size_t>(n) : 0);
+        });
+        if (n < 0) return fail(fmt::format("cannot read {}: {}", m_path, errno_text(err)));
+        if (n == 0) break;
+        chunk = out.size() < announced ? announced - out.size() : std::max<size_t>(out.size(), 4096);
+    }
+    return out;
+}
+
+std::optional<std::string> ReadOnlyFile::read_at(uint64_t offset, size_t size) const {
+    std::string out;
+    ssize_t n = 0;
+    out.resize_and_overwrite(size, [&](char* p, size_t) {
+        size_t got = 0;
+        while (got < size) {
+            n = ::pread(m_fd, p + got, size - got, static_cast<off_t>(offset + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            got += static_cast<size_t>(n);
+        }
+        return got;
+    });
+    if (n < 0) return std::nullopt;
+    return out;
+}
+
+bool ReadOnlyFile::unchanged() const {
+    struct stat st {};
+    return ::fstat(m_fd, &st) == 0 && stamp_of(st) == m_stamp;
 }
 
 Result<std::optional<mode_t>> file_permissions(const std::string& path) {

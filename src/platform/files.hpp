@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +15,47 @@ namespace sesame {
 /// The whole file. Errors name the path and the OS reason.
 Result<std::string> read_file(const std::string& path);
 
+/// What tells one version of a file from another without reading it, as git's index and ccache
+/// use it: rewriting a file changes its ctime, which its owner cannot set back.
+struct FileStamp {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_ns = 0, ctime_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+};
+
 /// Like read_file, but a missing file is not an error: it reads as nullopt.
 Result<std::optional<std::string>> read_file_if_exists(const std::string& path);
+
+/// A file open for reading, whole or in parts, with the stamp it had when opened.
+class ReadOnlyFile {
+  public:
+    /// nullopt when `path` does not exist; errors (a directory among them) name the path.
+    static Result<std::optional<ReadOnlyFile>> open(const std::string& path);
+
+    ReadOnlyFile(ReadOnlyFile&& other) noexcept;
+    ReadOnlyFile& operator=(ReadOnlyFile&& other) noexcept;
+    ReadOnlyFile(const ReadOnlyFile&) = delete;
+    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
+    ~ReadOnlyFile();
+
+    const std::string& path() const { return m_path; }
+    const FileStamp& stamp() const { return m_stamp; }
+
+    /// The whole file from its start (all of it, should it have grown since it was opened).
+    Result<std::string> read_all() const;
+    /// Up to `size` bytes at `offset` (fewer at the end of the file); nullopt on a read error.
+    std::optional<std::string> read_at(uint64_t offset, size_t size) const;
+    /// Whether the file still has the stamp it had when opened.
+    bool unchanged() const;
+
+  private:
+    ReadOnlyFile(std::string path, int fd, FileStamp stamp)
+        : m_path(std::move(path)), m_fd(fd), m_stamp(stamp) {}
+
+    std::string m_path;
+    int m_fd = -1;
+    FileStamp m_stamp;
+};
 
 /// Permission bits (st_mode & 07777) of `path`, following symlinks; nullopt when it does not exist.
 Result<std::optional<mode_t>> file_permissions(const std::string& path);
