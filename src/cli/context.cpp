@@ -1,5 +1,8 @@
 #include "cli/context.hpp"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include "util/time.hpp"
 #include "vault/kernel_keyring.hpp"
 
@@ -24,6 +27,9 @@ Result<const AwsConfig*> Context::config() {
         auto loaded = AwsConfig::load(config_paths(m_env));
         if (!loaded) return std::unexpected(loaded.error());
         m_config = std::move(*loaded);
+        if (m_config->indexed())
+            m_log.debug(fmt::format("reading {} in parts, as its index in {} says", m_config->paths().config,
+                                    m_config->paths().index_dir));
     }
     return &*m_config;
 }
@@ -84,7 +90,20 @@ Result<ProfileConfig> Context::resolve(const std::string& name) {
     if (!stored) return std::unexpected(stored.error());
     ResolveOptions options;
     options.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
-    return resolve_profile(**config, m_env, name, options);
+    auto profile = resolve_profile(**config, m_env, name, options);
+    if ((*config)->damaged()) {
+        // Read in parts, the config may have shown only some of its sections: it was rewritten
+        // meanwhile, or its index is damaged. Read it whole instead, and index it afresh.
+        m_log.debug(fmt::format("{} or its index changed while read in parts; reading it whole",
+                                (*config)->paths().config));
+        ConfigPaths paths = (*config)->paths();
+        ::unlink(config_index::index_path(paths.index_dir, paths.config).c_str());
+        auto reloaded = AwsConfig::load(paths);
+        if (!reloaded) return std::unexpected(reloaded.error());
+        m_config = std::move(*reloaded);
+        profile = resolve_profile(*m_config, m_env, name, options);
+    }
+    return profile;
 }
 
 }  // namespace sesame

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "config/config_index.hpp"
 #include "platform/files.hpp"
 
 namespace sesame {
@@ -178,16 +179,48 @@ std::optional<std::vector<std::string>> shlex_split(std::string_view s) {
 }
 
 ConfigPaths config_paths(const Env& env) {
+    auto cache = env.get("XDG_CACHE_HOME");
     return {resolve_path(env, "AWS_CONFIG_FILE", "~/.aws/config"),
-            resolve_path(env, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")};
+            resolve_path(env, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+            (cache && cache->starts_with('/') ? *cache : env.home() + "/.cache") + "/sesame"};
 }
 
-Result<AwsConfig> AwsConfig::load(const ConfigPaths& paths) {
-    auto config = read_file_if_exists(paths.config);
+Result<AwsConfig> AwsConfig::load(const ConfigPaths& paths, std::chrono::nanoseconds index_settle) {
+    auto config = ReadOnlyFile::open(paths.config);
     if (!config) return std::unexpected(std::move(config.error()));
     auto credentials = read_file_if_exists(paths.credentials);
     if (!credentials) return std::unexpected(std::move(credentials.error()));
-    return parse_owned(std::move(*config).value_or(""), std::move(*credentials).value_or(""), paths);
+    std::string credentials_text = std::move(*credentials).value_or("");
+    if (!*config) return parse_owned("", std::move(credentials_text), paths);
+
+    ReadOnlyFile& file = **config;
+    const bool indexable = !paths.index_dir.empty() && file.stamp().size >= config_index::k_min_size;
+    if (indexable) {
+        if (auto loaded = config_index::load(paths.index_dir, file)) {
+            if (auto irregular = parse_irregular(loaded->extra)) {
+                auto cfg = assemble(std::move(loaded->config), std::move(credentials_text), paths);
+                if (cfg) {
+                    cfg->m_irregular = std::move(*irregular);
+                    cfg->m_indexed = true;
+                }
+                return cfg;
+            }
+            // Unreadable extra bytes: parse the file instead (it was moved into `loaded`).
+            auto reopened = ReadOnlyFile::open(paths.config);
+            if (!reopened) return std::unexpected(std::move(reopened.error()));
+            if (!*reopened) return parse_owned("", std::move(credentials_text), paths);
+            file = std::move(**reopened);
+        }
+    }
+    auto text = file.read_all();
+    if (!text) return std::unexpected(std::move(text.error()));
+    // Indexed only if the text read is the version the stamp names.
+    const bool stable = indexable && text->size() == file.stamp().size && file.unchanged();
+    auto cfg = parse_owned(std::move(*text), std::move(credentials_text), paths);
+    if (cfg && stable)
+        config_index::save(paths.index_dir, paths.config, file.stamp(), cfg->m_config, cfg->irregular_bytes(),
+                           index_settle);
+    return cfg;
 }
 
 Result<AwsConfig> AwsConfig::parse(std::string_view config_text, std::string_view credentials_text,
@@ -197,31 +230,90 @@ Result<AwsConfig> AwsConfig::parse(std::string_view config_text, std::string_vie
 
 Result<AwsConfig> AwsConfig::parse_owned(std::string config_text, std::string credentials_text,
                                          ConfigPaths paths) {
-    AwsConfig cfg;
     auto config = parse_ini(std::move(config_text), paths.config);
     if (!config) return std::unexpected(std::move(config.error()));
     auto credentials = parse_ini(std::move(credentials_text), paths.credentials);
     if (!credentials) return std::unexpected(std::move(credentials.error()));
     SESAME_TRY(config->check_nested());
     SESAME_TRY(credentials->check_nested());
+    AwsConfig cfg;
     cfg.m_paths = std::move(paths);
     cfg.m_config = std::move(*config);
     cfg.m_credentials = std::move(*credentials);
+    cfg.index_irregular();
+    return cfg;
+}
 
+Result<AwsConfig> AwsConfig::assemble(IniFile config, std::string credentials_text, ConfigPaths paths) {
+    auto credentials = parse_ini(std::move(credentials_text), paths.credentials);
+    if (!credentials) return std::unexpected(std::move(credentials.error()));
+    SESAME_TRY(credentials->check_nested());
+    AwsConfig cfg;
+    cfg.m_paths = std::move(paths);
+    cfg.m_config = std::move(config);
+    cfg.m_credentials = std::move(*credentials);
+    return cfg;
+}
+
+void AwsConfig::index_irregular() {
     // build_profile_map walks sections in file order and a later section of the same name wins.
-    for (size_t i = 0; i < cfg.m_config.size(); ++i) {
-        std::string_view name = cfg.m_config.name(i);
+    for (size_t i = 0; i < m_config.size(); ++i) {
+        std::string_view name = m_config.name(i);
         for (size_t kind = 0; kind < std::size(k_prefixes); ++kind) {
             if (!name.starts_with(k_prefixes[kind])) continue;
             std::string_view rest = name.substr(k_prefixes[kind].size());
             bool usual = rest.size() > 1 && rest[0] == ' ' && is_plain_fast(rest.substr(1));
             if (!usual)
                 if (auto suffix = section_suffix(name))
-                    cfg.m_irregular[kind].insert_or_assign(std::move(*suffix), i);
+                    m_irregular[kind].insert_or_assign(std::move(*suffix), i);
             break;
         }
     }
-    return cfg;
+}
+
+namespace {
+
+void put_u64(std::string& out, uint64_t v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+bool get_u64(std::string_view& in, uint64_t& v) {
+    if (in.size() < sizeof v) return false;
+    std::memcpy(&v, in.data(), sizeof v);
+    in.remove_prefix(sizeof v);
+    return true;
+}
+
+}  // namespace
+
+/// Per kind: a count, then each name's position, length and bytes.
+std::string AwsConfig::irregular_bytes() const {
+    std::string out;
+    for (const auto& names : m_irregular) {
+        put_u64(out, names.size());
+        for (const auto& [name, position] : names) {
+            put_u64(out, position);
+            put_u64(out, name.size());
+            out += name;
+        }
+    }
+    return out;
+}
+
+std::optional<AwsConfig::Irregular> AwsConfig::parse_irregular(std::string_view in) {
+    Irregular irregular;
+    for (auto& names : irregular) {
+        uint64_t count = 0;
+        if (!get_u64(in, count)) return std::nullopt;
+        for (uint64_t k = 0; k < count; ++k) {
+            uint64_t position = 0, size = 0;
+            if (!get_u64(in, position) || !get_u64(in, size) || size > in.size()) return std::nullopt;
+            names.insert_or_assign(std::string(in.substr(0, size)), static_cast<size_t>(position));
+            in.remove_prefix(size);
+        }
+    }
+    if (!in.empty()) return std::nullopt;
+    return irregular;
 }
 
 const IniSection* AwsConfig::lookup(Kind kind, std::string_view name) const {
@@ -232,8 +324,11 @@ const IniSection* AwsConfig::lookup(Kind kind, std::string_view name) const {
     };
     if (is_plain(name)) consider(m_config.index_of(fmt::format("{} {}", k_prefixes[k], name)));
     if (kind == Kind::profile && name == "default") consider(m_config.index_of("default"));
-    if (auto it = m_irregular[k].find(name); it != m_irregular[k].end()) consider(it->second);
-    return last ? &m_config.section(*last) : nullptr;
+    if (auto it = m_irregular[k].find(name); it != m_irregular[k].end() && it->second < m_config.size())
+        consider(it->second);
+    if (!last) return nullptr;
+    const IniSection& found = m_config.section(*last);
+    return found.name.empty() ? nullptr : &found;  // unreadable: damaged()
 }
 
 const IniSection* AwsConfig::profile(std::string_view name) const {

@@ -198,6 +198,43 @@ void trim_values(IniSection& section) {
     }
 }
 
+/// Appends the entries of the validated section whose name starts at text[offset] (on line
+/// `line`) to `out` as configparser stores them: its lines run from the one after the header to
+/// the next header or the end of `text`.
+void add_entries(std::string_view text, size_t offset, int line, Syntax syntax, bool has_cr,
+                 IniSection& out) {
+    Lines lines(text, offset, has_cr);
+    std::string_view raw;
+    lines.next(raw);  // the rest of the header line
+    IniValue* option = nullptr;
+    size_t option_indent = 0;
+    std::vector<int> blank_lines;  // after the option, not yet known to be inside its value
+    for (int lineno = line + 1; lines.next(raw); ++lineno) {
+        std::string_view value = syntax.strip(raw);
+        if (value.empty() || value[0] == '#' || value[0] == ';') {
+            // configparser keeps blank lines inside a value (trimmed from its end later), but
+            // a comment line leaves the value untouched.
+            if (value.empty() && option) blank_lines.push_back(lineno);
+            continue;
+        }
+        size_t indent = syntax.indent(raw, value);
+        if (option && indent > option_indent) {
+            for (int blank : blank_lines) append(*option, "", blank);
+            blank_lines.clear();
+            append(*option, value, lineno);
+            continue;
+        }
+        if (section_header(value)) break;
+        blank_lines.clear();
+        option_indent = indent;
+        size_t delim = delimiter(value);  // validated: there is one, with a key before it
+        auto& entry =
+            out.entries.emplace_back(to_lower(syntax.rstrip(before(value, delim))),
+                                     IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
+        option = &entry.second;
+    }
+}
+
 }  // namespace
 
 struct IniFile::State {
@@ -206,57 +243,93 @@ struct IniFile::State {
     Syntax syntax;
     bool has_cr = false;
     Layout layout;
-    std::mutex mutex;  ///< guards the sections built so far
+    /// A sparse file's source (sparse_ini); then text and layout stay empty.
+    std::unique_ptr<IniSource> source;
+    std::mutex mutex;  ///< guards what follows: the sections built so far, a sparse file's names
     /// By position: a map, as a run looks up a few of the 10,000 (an array would be all zeroes).
     std::unordered_map<size_t, std::unique_ptr<IniSection>> built;
     std::unique_ptr<IniSection> defaults;
+    std::unordered_map<size_t, std::string> names;  ///< a sparse file's names read so far
+    bool damaged = false;
 
-    /// Appends the entries of the validated section at `header` to `out` as configparser stores
-    /// them: its lines run from the one after the header to the next header.
-    void add_entries(const Header& header, IniSection& out) const {
-        Lines lines(text, header.offset, has_cr);
-        std::string_view raw;
-        lines.next(raw);  // the rest of the header line
-        IniValue* option = nullptr;
-        size_t option_indent = 0;
-        std::vector<int> blank_lines;  // after the option, not yet known to be inside its value
-        for (int lineno = header.line + 1; lines.next(raw); ++lineno) {
-            std::string_view value = syntax.strip(raw);
-            if (value.empty() || value[0] == '#' || value[0] == ';') {
-                // configparser keeps blank lines inside a value (trimmed from its end later), but
-                // a comment line leaves the value untouched.
-                if (value.empty() && option) blank_lines.push_back(lineno);
-                continue;
-            }
-            size_t indent = syntax.indent(raw, value);
-            if (option && indent > option_indent) {
-                for (int blank : blank_lines) append(*option, "", blank);
-                blank_lines.clear();
-                append(*option, value, lineno);
-                continue;
-            }
-            if (section_header(value)) break;
-            blank_lines.clear();
-            option_indent = indent;
-            size_t delim = delimiter(value);  // validated: there is one, with a key before it
-            auto& entry = out.entries.emplace_back(
-                to_lower(syntax.rstrip(before(value, delim))),
-                IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
-            option = &entry.second;
+    /// A sparse file's bytes for the section at `place` named `name`: from its '[' to its end,
+    /// checked to hold that header where the index says; nullopt (and damaged) otherwise.
+    std::optional<std::string> sparse_text(const std::optional<IniPlace>& place, std::string_view name) {
+        std::optional<std::string> text;
+        if (place && place->offset > 0 && place->size == name.size())
+            text = source->text(place->offset - 1, place->end);
+        if (text && text->size() >= name.size() + 2 && (*text)[0] == '[' &&
+            std::string_view(*text).substr(1, name.size()) == name && (*text)[name.size() + 1] == ']')
+            return text;
+        damaged = true;
+        return std::nullopt;
+    }
+
+    std::unique_ptr<IniSection> build_sparse(size_t i) {
+        auto section = std::make_unique<IniSection>();
+        auto name = source->name(i);
+        auto place = source->place(i);
+        auto text = name ? sparse_text(place, *name) : std::nullopt;
+        if (!text) {
+            damaged = true;
+            return section;  // no name: looks absent
         }
+        section->name = std::move(*name);
+        section->line = place->line;
+        add_entries(*text, 1, place->line, syntax, has_cr, *section);
+        return section;
+    }
+
+    std::unique_ptr<IniSection> build_defaults() {
+        auto section = std::make_unique<IniSection>(IniSection{"DEFAULT", 0, {}});
+        if (!source) {
+            for (const Header& h : layout.defaults)
+                add_entries(text, h.offset, h.line, syntax, has_cr, *section);
+        } else if (auto places = source->defaults()) {
+            for (const IniPlace& place : *places)
+                if (auto part = sparse_text(place, "DEFAULT"))
+                    add_entries(*part, 1, place.line, syntax, has_cr, *section);
+        } else {
+            damaged = true;
+        }
+        trim_values(*section);
+        return section;
+    }
+
+    /// Where each of `headers` is, its text ending where the next header's line starts
+    /// ([DEFAULT]s included).
+    std::vector<IniPlace> places_of(const std::vector<Header>& headers) const {
+        std::vector<size_t> starts;
+        starts.reserve(layout.sections.size() + layout.defaults.size());
+        for (const auto* all : {&layout.sections, &layout.defaults})
+            for (const Header& h : *all) {
+                size_t begin = h.offset - 1;  // the '['
+                while (begin > 0 && text[begin - 1] != '\n' && text[begin - 1] != '\r') --begin;
+                starts.push_back(begin);
+            }
+        std::sort(starts.begin(), starts.end());
+        std::vector<IniPlace> out;
+        out.reserve(headers.size());
+        for (const Header& h : headers) {
+            auto next = std::upper_bound(starts.begin(), starts.end(), h.offset);
+            out.push_back({h.offset, next == starts.end() ? text.size() : *next, h.size, h.line});
+        }
+        return out;
     }
 
     std::unique_ptr<IniSection> build(size_t i) {
-        const Header& header = layout.sections[i];
-        auto section =
-            std::make_unique<IniSection>(IniSection{std::string(layout.name(header)), header.line, {}});
-        add_entries(header, *section);
-        trim_values(*section);
-        if (!defaults) {
-            defaults = std::make_unique<IniSection>(IniSection{"DEFAULT", 0, {}});
-            for (const Header& h : layout.defaults) add_entries(h, *defaults);
-            trim_values(*defaults);
+        std::unique_ptr<IniSection> section;
+        if (source) {
+            section = build_sparse(i);
+            if (section->name.empty()) return section;
+        } else {
+            const Header& header = layout.sections[i];
+            section =
+                std::make_unique<IniSection>(IniSection{std::string(layout.name(header)), header.line, {}});
+            add_entries(text, header.offset, header.line, syntax, has_cr, *section);
         }
+        trim_values(*section);
+        if (!defaults) defaults = build_defaults();
         // [DEFAULT] supplies every key a section does not set itself, after the section's own.
         size_t own = section->entries.size();
         for (const auto& [key, value] : defaults->entries)
@@ -284,15 +357,28 @@ const std::string& IniFile::path() const {
 }
 
 size_t IniFile::size() const {
-    return m_state ? m_state->layout.sections.size() : 0;
+    if (!m_state) return 0;
+    return m_state->source ? m_state->source->size() : m_state->layout.sections.size();
 }
 
 std::string_view IniFile::name(size_t i) const {
-    return m_state->layout.name(m_state->layout.sections[i]);
+    State& s = *m_state;
+    if (!s.source) return s.layout.name(s.layout.sections[i]);
+    std::lock_guard lock(s.mutex);
+    auto [it, added] = s.names.try_emplace(i);
+    if (added) {
+        if (auto name = s.source->name(i))
+            it->second = std::move(*name);
+        else
+            s.damaged = true;
+    }
+    return it->second;
 }
 
 std::optional<size_t> IniFile::index_of(std::string_view name) const {
-    size_t i = m_state ? m_state->layout.find(name) : k_none;
+    if (!m_state) return std::nullopt;
+    if (m_state->source) return m_state->source->find(name);
+    size_t i = m_state->layout.find(name);
     return i == k_none ? std::nullopt : std::optional(i);
 }
 
@@ -306,7 +392,44 @@ const IniSection& IniFile::section(size_t i) const {
 
 const IniSection* IniFile::find(std::string_view name) const {
     auto i = index_of(name);
-    return i ? &section(*i) : nullptr;
+    if (!i) return nullptr;
+    const IniSection& found = section(*i);
+    return found.name.empty() ? nullptr : &found;  // a damaged sparse file's unreadable section
+}
+
+std::vector<IniPlace> IniFile::places() const {
+    return m_state && !m_state->source ? m_state->places_of(m_state->layout.sections)
+                                       : std::vector<IniPlace>{};
+}
+
+std::vector<IniPlace> IniFile::default_places() const {
+    return m_state && !m_state->source ? m_state->places_of(m_state->layout.defaults)
+                                       : std::vector<IniPlace>{};
+}
+
+bool IniFile::ascii() const {
+    return !m_state || m_state->syntax.ascii;
+}
+
+bool IniFile::has_cr() const {
+    return m_state && m_state->has_cr;
+}
+
+bool IniFile::damaged() const {
+    if (!m_state) return false;
+    std::lock_guard lock(m_state->mutex);
+    return m_state->damaged || (m_state->source && m_state->source->damaged());
+}
+
+IniFile sparse_ini(std::unique_ptr<IniSource> source, std::string path, bool ascii, bool has_cr) {
+    IniFile file;
+    file.m_state = std::make_unique<IniFile::State>();
+    IniFile::State& s = *file.m_state;
+    s.source = std::move(source);
+    s.path = std::move(path);
+    s.syntax.ascii = ascii;
+    s.has_cr = has_cr;
+    return file;
 }
 
 Result<void> IniFile::check_nested() const {

@@ -1,0 +1,266 @@
+#include "config/config_index.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+
+#include "config/aws_config.hpp"
+#include "temp_dir.hpp"
+
+namespace sesame {
+namespace {
+
+using std::chrono::nanoseconds;
+
+void write(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+/// Overwrites `path` in place (same inode), as `aws configure set` does.
+void rewrite_in_place(const std::string& path, const std::string& text) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+}
+
+/// A config of more than config_index::k_min_size with what makes sections hard to find again:
+/// [DEFAULT]s, continuation and nested values, blank lines inside values, comments, irregular
+/// names, other kinds of sections, and `line_break` between lines.
+std::string big_config(std::string_view line_break, bool unicode) {
+    std::string out;
+    auto line = [&](std::string_view l) {
+        out += l;
+        out += line_break;
+    };
+    line("# generated");
+    line("[DEFAULT]");
+    line("output = json");
+    line("[default]");
+    line("region = us-east-1");
+    for (int i = 0; i < 1200; ++i) {
+        std::string n = std::to_string(i);
+        line("[profile acct" + n + "]");
+        line("sso_session = corp");
+        line("sso_account_id = " + std::to_string(100000000000 + i));
+        if (i % 7 == 0) {
+            line("s3 =");
+            line("  max_concurrent_requests = " + n);
+            line("");
+            line("  addressing_style = path");
+        }
+        if (i % 11 == 0) line("; a comment");
+        if (i % 13 == 0) line(unicode ? "description = caf\xC3\xA9\xC2\xA0 " + n : "description = two" + n);
+        if (i % 13 == 0) line("   continued " + n);
+        line("");
+    }
+    line("[profile \"my dev\"]");
+    line("region = quoted");
+    line("[profile   spaced]");
+    line("region = spaced");
+    line("[DEFAULT]");
+    line("cli_pager =");
+    line("[sso-session corp]");
+    line("sso_start_url = https://corp.awsapps.com/start");
+    line("[services local]");
+    line("sts =");
+    line("  endpoint_url = http://127.0.0.1:1");
+    line("[profile last]");
+    out += "region = eu-west-1";  // no line break at the end
+    return out;
+}
+
+void expect_same_sections(const IniFile& full, const IniFile& sparse) {
+    ASSERT_EQ(full.size(), sparse.size());
+    for (size_t i = 0; i < full.size(); ++i) {
+        ASSERT_EQ(full.name(i), sparse.name(i)) << i;
+        const IniSection& a = full.section(i);
+        const IniSection& b = sparse.section(i);
+        EXPECT_EQ(a.name, b.name);
+        EXPECT_EQ(a.line, b.line) << a.name;
+        ASSERT_EQ(a.entries.size(), b.entries.size()) << a.name;
+        for (size_t k = 0; k < a.entries.size(); ++k) {
+            EXPECT_EQ(a.entries[k].first, b.entries[k].first) << a.name;
+            EXPECT_EQ(a.entries[k].second.value, b.entries[k].second.value) << a.name;
+            EXPECT_EQ(a.entries[k].second.line, b.entries[k].second.line) << a.name;
+            EXPECT_EQ(a.entries[k].second.lines, b.entries[k].second.lines) << a.name;
+        }
+        EXPECT_EQ(sparse.index_of(full.name(i)), i);
+    }
+    for (std::string_view absent : {"profile acct99999", "profile", "", "DEFAULT", "profile acct1 "})
+        EXPECT_FALSE(sparse.index_of(absent)) << absent;
+    EXPECT_FALSE(sparse.damaged());
+}
+
+TEST(ConfigIndex, ASparseFileReadsWhatTheParserRead) {
+    for (auto [line_break, unicode] :
+         {std::pair{"\n", false}, {"\r\n", false}, {"\r", false}, {"\n", true}}) {
+        testing::TempDir dir;
+        const std::string path = dir / "config";
+        write(path, big_config(line_break, unicode));
+        auto file = ReadOnlyFile::open(path);
+        ASSERT_TRUE(file && *file);
+        ASSERT_GE((*file)->stamp().size, config_index::k_min_size);
+        auto text = (*file)->read_all();
+        ASSERT_TRUE(text);
+        auto full = parse_ini(*text, path);
+        ASSERT_TRUE(full) << full.error().message;
+        ASSERT_TRUE(full->check_nested());
+
+        config_index::save(dir / "cache", path, (*file)->stamp(), *full, "extra bytes", nanoseconds(0));
+        auto loaded = config_index::load(dir / "cache", **file);
+        ASSERT_TRUE(loaded);
+        EXPECT_EQ(loaded->extra, "extra bytes");
+        EXPECT_EQ(loaded->config.path(), path);
+        expect_same_sections(*full, loaded->config);
+    }
+}
+
+TEST(ConfigIndex, IsNotSavedForAFileThatJustChanged) {
+    testing::TempDir dir;
+    const std::string path = dir / "config";
+    write(path, big_config("\n", false));
+    auto file = ReadOnlyFile::open(path);
+    ASSERT_TRUE(file && *file);
+    auto full = parse_ini(*(*file)->read_all(), path);
+    ASSERT_TRUE(full);
+    config_index::save(dir / "cache", path, (*file)->stamp(), *full, "");  // the default: 2 s
+    EXPECT_FALSE(std::filesystem::exists(config_index::index_path(dir / "cache", path)));
+    EXPECT_FALSE(config_index::load(dir / "cache", **file));
+}
+
+TEST(ConfigIndex, ADamagedIndexIsNotUsed) {
+    testing::TempDir dir;
+    const std::string path = dir / "config";
+    write(path, big_config("\n", false));
+    auto file = ReadOnlyFile::open(path);
+    ASSERT_TRUE(file && *file);
+    auto full = parse_ini(*(*file)->read_all(), path);
+    ASSERT_TRUE(full);
+    config_index::save(dir / "cache", path, (*file)->stamp(), *full, "", nanoseconds(0));
+    const std::string index = config_index::index_path(dir / "cache", path);
+    std::ifstream in(index, std::ios::binary);
+    const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_GT(good.size(), 200u);
+
+    // Cut short, grown, another version, another path: the sizes and header no longer agree.
+    for (std::string bad :
+         {good.substr(0, good.size() - 1), good + "x", good.substr(0, 100), std::string()}) {
+        write(index, bad);
+        EXPECT_FALSE(config_index::load(dir / "cache", **file)) << bad.size();
+    }
+    std::string other_version = good;
+    other_version[8] ^= 1;
+    write(index, other_version);
+    EXPECT_FALSE(config_index::load(dir / "cache", **file));
+
+    // Garbage in the records is bounded: no crash, and what a lookup returns is checked against
+    // the file itself (a section is only ever the one whose header is where it says).
+    std::mt19937 rng(7);
+    for (int round = 0; round < 50; ++round) {
+        std::string noisy = good;
+        for (int k = 0; k < 40; ++k) noisy[200 + rng() % (noisy.size() - 200)] = static_cast<char>(rng());
+        write(index, noisy);
+        auto loaded = config_index::load(dir / "cache", **file);
+        if (!loaded) continue;
+        for (size_t i = 0; i < full->size(); i += 97) {
+            auto at = loaded->config.index_of(full->name(i));
+            if (!at) continue;
+            const IniSection& s = loaded->config.section(*at);
+            if (!s.name.empty()) {
+                EXPECT_EQ(s.name, full->name(i));
+            }
+        }
+        file = ReadOnlyFile::open(path);  // load() took the file
+        ASSERT_TRUE(file && *file);
+    }
+}
+
+TEST(ConfigIndex, AwsConfigUsesItUntilTheFileChanges) {
+    testing::TempDir dir;
+    ConfigPaths paths{dir / "config", dir / "credentials", dir / "cache"};
+    std::string text = big_config("\n", false);
+    write(paths.config, text);
+
+    auto first = AwsConfig::load(paths, nanoseconds(0));
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_FALSE(first->indexed());
+    auto second = AwsConfig::load(paths, nanoseconds(0));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_TRUE(second->indexed());
+
+    for (const AwsConfig* cfg : {&*first, &*second}) {
+        ASSERT_TRUE(cfg->profile("acct42"));
+        EXPECT_EQ(cfg->profile("acct42")->find("sso_account_id")->value, "100000000042");
+        EXPECT_EQ(cfg->profile("acct42")->find("output")->value, "json");  // from [DEFAULT]
+        EXPECT_EQ(cfg->profile("my dev")->find("region")->value, "quoted");
+        EXPECT_EQ(cfg->profile("spaced")->find("region")->value, "spaced");
+        EXPECT_EQ(cfg->profile("default")->find("region")->value, "us-east-1");
+        EXPECT_EQ(cfg->profile("last")->find("region")->value, "eu-west-1");
+        EXPECT_TRUE(cfg->sso_session("corp"));
+        EXPECT_TRUE(cfg->services("local"));
+        EXPECT_FALSE(cfg->profile("acct5000"));
+    }
+    EXPECT_EQ(first->profile_names(), second->profile_names());
+    EXPECT_FALSE(second->damaged());
+
+    // Rewritten in place with the same size: its ctime changed, so it is parsed again.
+    std::string edited = text;
+    edited.replace(edited.find("eu-west-1"), 9, "eu-west-2");
+    rewrite_in_place(paths.config, edited);
+    auto third = AwsConfig::load(paths, nanoseconds(0));
+    ASSERT_TRUE(third);
+    EXPECT_FALSE(third->indexed());
+    EXPECT_EQ(third->profile("last")->find("region")->value, "eu-west-2");
+
+    // And an edit that botocore would reject is rejected, index or not.
+    rewrite_in_place(paths.config, edited + "\n[profile acct1]\nregion = twice\n");
+    auto broken = AwsConfig::load(paths, nanoseconds(0));
+    ASSERT_FALSE(broken);
+    EXPECT_NE(broken.error().message.find("duplicate section [profile acct1]"), std::string::npos)
+        << broken.error().message;
+}
+
+TEST(ConfigIndex, AFileRewrittenWhileReadInPartsIsReportedDamaged) {
+    testing::TempDir dir;
+    ConfigPaths paths{dir / "config", dir / "credentials", dir / "cache"};
+    std::string text = big_config("\n", false);
+    write(paths.config, text);
+    ASSERT_TRUE(AwsConfig::load(paths, nanoseconds(0)));
+    auto cfg = AwsConfig::load(paths, nanoseconds(0));
+    ASSERT_TRUE(cfg && cfg->indexed());
+    ASSERT_TRUE(cfg->profile("acct1"));  // read before the rewrite
+
+    // Same places, another value: the headers are where the index says, but the file is not the
+    // version it describes.
+    std::string edited = text;
+    edited.replace(edited.find("100000000002"), 12, "999999999999");
+    rewrite_in_place(paths.config, edited);
+    EXPECT_FALSE(cfg->profile("acct2"));
+    EXPECT_TRUE(cfg->damaged());
+
+    ASSERT_TRUE(AwsConfig::load(paths, nanoseconds(0)));  // parses the edited file, indexes it
+    auto again = AwsConfig::load(paths, nanoseconds(0));
+    ASSERT_TRUE(again && again->indexed());
+    rewrite_in_place(paths.config, "[profile other]\nregion = x\n" + text);
+    EXPECT_FALSE(again->profile("acct3"));  // its bytes moved: it cannot be read as indexed
+    EXPECT_TRUE(again->damaged());
+}
+
+TEST(ConfigIndex, SmallFilesAreNotIndexed) {
+    testing::TempDir dir;
+    ConfigPaths paths{dir / "config", dir / "credentials", dir / "cache"};
+    write(paths.config, "[profile a]\nregion = x\n");
+    ASSERT_TRUE(AwsConfig::load(paths, nanoseconds(0)));
+    auto again = AwsConfig::load(paths, nanoseconds(0));
+    ASSERT_TRUE(again);
+    EXPECT_FALSE(again->indexed());
+    EXPECT_FALSE(std::filesystem::exists(dir / "cache"));
+}
+
+}  // namespace
+}  // namespace sesame
