@@ -73,11 +73,9 @@ FileVault& Context::vault() {
 Result<std::set<std::string>> Context::stored_key_profiles() {
     if (!m_key_profiles) {
         std::set<std::string> names;
-        if (vault().exists()) {
-            auto data = vault().load();
-            if (!data) return std::unexpected(data.error());
-            for (const auto& [name, key] : data->keys) names.insert(name);
-        }
+        auto data = vault().load();  // empty when there is no vault yet
+        if (!data) return std::unexpected(data.error());
+        for (const auto& [name, key] : data->keys) names.insert(name);
         m_key_profiles = std::move(names);
     }
     return *m_key_profiles;

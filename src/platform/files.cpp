@@ -129,13 +129,16 @@ Result<std::optional<ReadOnlyFile>> ReadOnlyFile::open(const std::string& path) 
     if (::fstat(fd.get(), &st) != 0) return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
     if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read {}: {}", path, errno_text(EISDIR)));
     int raw = fd.get();
-    ReadOnlyFile file(path, raw, stamp_of(st));
+    ReadOnlyFile file(path, raw, stamp_of(st), st.st_mode & 07777);
     fd.release();
     return std::optional<ReadOnlyFile>(std::move(file));
 }
 
 ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
-    : m_path(std::move(other.m_path)), m_fd(std::exchange(other.m_fd, -1)), m_stamp(other.m_stamp) {}
+    : m_path(std::move(other.m_path)),
+      m_fd(std::exchange(other.m_fd, -1)),
+      m_stamp(other.m_stamp),
+      m_permissions(other.m_permissions) {}
 
 ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
     if (this != &other) {
@@ -143,6 +146,7 @@ ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
         m_path = std::move(other.m_path);
         m_fd = std::exchange(other.m_fd, -1);
         m_stamp = other.m_stamp;
+        m_permissions = other.m_permissions;
     }
     return *this;
 }

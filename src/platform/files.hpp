@@ -40,6 +40,8 @@ class ReadOnlyFile {
 
     const std::string& path() const { return m_path; }
     const FileStamp& stamp() const { return m_stamp; }
+    /// Permission bits (st_mode & 07777) when opened.
+    mode_t permissions() const { return m_permissions; }
 
     /// The whole file from its start (all of it, should it have grown since it was opened).
     Result<std::string> read_all() const;
@@ -49,12 +51,13 @@ class ReadOnlyFile {
     bool unchanged() const;
 
   private:
-    ReadOnlyFile(std::string path, int fd, FileStamp stamp)
-        : m_path(std::move(path)), m_fd(fd), m_stamp(stamp) {}
+    ReadOnlyFile(std::string path, int fd, FileStamp stamp, mode_t permissions)
+        : m_path(std::move(path)), m_fd(fd), m_stamp(stamp), m_permissions(permissions) {}
 
     std::string m_path;
     int m_fd = -1;
     FileStamp m_stamp;
+    mode_t m_permissions = 0;
 };
 
 /// Permission bits (st_mode & 07777) of `path`, following symlinks; nullopt when it does not exist.

@@ -11,8 +11,7 @@ namespace {
 /// The cached session under `key` if more than `min_ttl` of it remains.
 Result<std::optional<Credentials>> lookup(FileVault& vault, const std::string& key, TimePoint now,
                                           std::chrono::seconds min_ttl, const Log& log) {
-    if (!vault.exists()) return std::optional<Credentials>{};
-    auto data = vault.load();
+    auto data = vault.load();  // empty when there is no vault yet
     if (!data) return std::unexpected(data.error());
     auto it = data->sessions.find(key);
     if (it == data->sessions.end() || it->second.expiration - now <= min_ttl)

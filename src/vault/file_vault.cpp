@@ -126,28 +126,34 @@ Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& ch
 Result<void> FileVault::check_permissions(const std::string& path, mode_t allowed) const {
     auto perms = file_permissions(path);
     if (!perms) return std::unexpected(std::move(perms.error()));
-    if (!*perms || (**perms & 0777 & ~allowed) == 0) return {};
+    return *perms ? check_permissions(path, **perms, allowed) : Result<void>{};
+}
+
+Result<void> FileVault::check_permissions(const std::string& path, mode_t perms, mode_t allowed) const {
+    if ((perms & 0777 & ~allowed) == 0) return {};
     return fail(fmt::format("{} is accessible to other users (mode {:04o}); sesame refuses to use it", path,
-                            **perms & 07777),
+                            perms & 07777),
                 fmt::format("run: chmod {:o} {}", allowed, path));
 }
 
 Result<std::optional<VaultData>> FileVault::read_existing() {
-    // Not exists(): a path that cannot be inspected must be an error, not an empty vault.
-    auto present = file_permissions(path());
-    if (!present) return std::unexpected(std::move(present.error()));
-    if (!*present) return std::optional<VaultData>{};
-    SESAME_TRY(check_permissions(m_dir, 0700));
-    SESAME_TRY(check_permissions(path(), 0600));
-    auto file = read_file_if_exists(path());
+    // Opened once, its permissions from that open: the warm path reads the vault twice, and
+    // each stat costs as much as the rest of a read. A path that cannot be opened for another
+    // reason than its absence is an error, not an empty vault.
+    auto opened = ReadOnlyFile::open(path());
+    if (!opened) return std::unexpected(std::move(opened.error()));
+    if (!*opened) return std::optional<VaultData>{};
+    if (!m_dir_checked) SESAME_TRY(check_permissions(m_dir, 0700));
+    m_dir_checked = true;
+    SESAME_TRY(check_permissions(path(), (*opened)->permissions(), 0600));
+    auto file = (*opened)->read_all();
     if (!file) return std::unexpected(std::move(file.error()));
-    if (!*file) return std::optional<VaultData>{};  // removed since the check above
 
     // The same bytes as last time in this process: the contents are known (the warm path reads
     // the vault twice: stored profiles, then the cached session).
-    if (m_last_data && m_key && **file == m_last_file) return std::optional<VaultData>(*m_last_data);
+    if (m_last_data && m_key && *file == m_last_file) return std::optional<VaultData>(*m_last_data);
 
-    auto header = parse_header(**file, path());
+    auto header = parse_header(*file, path());
     if (!header) return std::unexpected(std::move(header.error()));
 
     // Single flight for the passphrase prompt: while one process asks, the others wait on this
@@ -175,7 +181,7 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
     }
     auto data = deserialize(plain->reveal());
     if (!data) return std::unexpected(std::move(data.error()).context(path()));
-    m_last_file = std::move(**file);
+    m_last_file = std::move(*file);
     m_last_data = *data;
     return std::optional<VaultData>(std::move(*data));
 }

@@ -100,6 +100,7 @@ class FileVault {
   private:
     /// Refuses `path` if it has permission bits outside `allowed` (0600 or 0700).
     Result<void> check_permissions(const std::string& path, mode_t allowed) const;
+    Result<void> check_permissions(const std::string& path, mode_t perms, mode_t allowed) const;
     /// Reads and decrypts the vault; nullopt if it does not exist.
     Result<std::optional<VaultData>> read_existing();
     /// Makes m_key the key for (salt, kdf), asking for the passphrase unless it is cached.
@@ -128,6 +129,7 @@ class FileVault {
     KdfParams m_kdf;
     /// The last file read and what it decrypted to (ciphertext only: the file's own bytes).
     std::string m_last_file;
+    bool m_dir_checked = false;  ///< the folder's permissions passed once in this process
     std::optional<VaultData> m_last_data;
     /// The passphrase just typed, kept only until the key it made has opened the vault and been cached.
     std::optional<Secret> m_pending_passphrase;
