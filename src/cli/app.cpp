@@ -19,6 +19,7 @@
 #include "cli/server.hpp"
 #include "cli/shell.hpp"
 #include "util/strings.hpp"
+#include "vault/key_agent.hpp"
 
 namespace sesame {
 
@@ -146,6 +147,12 @@ std::optional<QuickCommand> parse_quick(const std::vector<std::string>& args) {
 }
 
 int run_app(const std::vector<std::string>& all_args, Context& ctx, const Context::Writer& err) {
+    // The key agent (vault/key_agent.hpp), started by sesame itself where the kernel keyring is
+    // not available: `__agent DIR`, not a command for people.
+    if (all_args.size() == 2 && all_args[0] == "__agent") {
+        auto served = run_key_agent(all_args[1]);
+        return served ? 0 : report(served.error(), err);
+    }
     if (auto quick = parse_quick(all_args)) {
         Result<int> result = 0;
         if (quick->kind == QuickCommand::Exec) {

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/shell.hpp"
 #include "util/time.hpp"
 #include "vault/kernel_keyring.hpp"
+#include "vault/key_agent.hpp"
 
 namespace sesame {
 
@@ -46,8 +48,18 @@ KeyCache* Context::key_cache() {
     if (!m_key_cache_probed) {
         m_key_cache_probed = true;
         auto idle = unlock_idle();
-        if (idle && idle->count() > 0 && KernelKeyring::available())
+        // SESAME_KEY_CACHE: keyring, agent, none, or (default) the keyring where the kernel
+        // allows it, else the agent.
+        const std::string choice = m_env.get_or("SESAME_KEY_CACHE", "auto");
+        auto runtime = m_env.get("XDG_RUNTIME_DIR");
+        if (!idle || idle->count() <= 0 || choice == "none") {
+            // nothing is kept
+        } else if ((choice == "keyring" || choice != "agent") && KernelKeyring::available()) {
             m_key_cache = std::make_unique<KernelKeyring>();
+        } else if (choice != "keyring" && runtime && runtime->starts_with('/')) {
+            m_key_cache = std::make_unique<AgentKeyCache>(
+                *runtime + "/sesame", std::vector<std::string>{self_path(), "__agent", *runtime + "/sesame"});
+        }
     }
     return m_key_cache.get();
 }

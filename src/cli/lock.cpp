@@ -23,7 +23,9 @@ Result<int> run_status(Context& ctx) {
     if (idle->count() == 0) {
         text += "Unlocked:  never kept (SESAME_UNLOCK_TTL=0): the passphrase is asked by every command\n";
     } else if (!cache) {
-        text += "Unlocked:  never kept: the kernel keyring is not available here, so every command asks\n";
+        text +=
+            "Unlocked:  never kept: no kernel keyring here and no $XDG_RUNTIME_DIR for the agent (or "
+            "SESAME_KEY_CACHE=none), so every command asks\n";
     } else if (auto left = vault.unlocked_for()) {
         text += fmt::format(
             "Unlocked:  yes, for {} more without use (idle limit {}, in {}); sesame lock forgets it\n",

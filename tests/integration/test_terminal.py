@@ -3,7 +3,9 @@ interactively, creating the vault with a passphrase typed twice, and refusing a 
 
 from __future__ import annotations
 
+import time
 import unittest
+from pathlib import Path
 
 from harness import PASSPHRASE, SesameTestCase, run_dialog, section, sesame_bin
 
@@ -93,6 +95,51 @@ class TerminalTest(SesameTestCase):
         stdout, tty, status = run_dialog(export, self.tty_env(), [("Enter passphrase to unlock", PASSPHRASE)])
         self.assertEqual(status, 0, tty)
         self.assertIn("Enter passphrase", tty, "not asked again after sesame lock")
+
+    def test_agent_keeps_the_key_where_there_is_no_kernel_keyring(self) -> None:
+        # SESAME_KEY_CACHE=agent stands for a container whose seccomp policy forbids keyctl.
+        self.add_alice()
+        self.sb.write_config(section("alice"))
+        runtime = self.sb.root / "run"
+        runtime.mkdir(mode=0o700)
+        env = {**self.tty_env(), "SESAME_KEY_CACHE": "agent", "XDG_RUNTIME_DIR": str(runtime)}
+        socket = runtime / "sesame" / "agent.sock"
+        export = [sesame_bin(), "export", "alice", "--format", "json"]
+
+        _, tty, status = run_dialog(export, env, [("Enter passphrase to unlock", PASSPHRASE)])
+        self.assertEqual(status, 0, tty)
+        self.assertTrue(socket.is_socket(), "no agent socket after an unlock")
+        self.assertEqual(oct(socket.parent.stat().st_mode & 0o777), "0o700")
+        stdout, tty, status = run_dialog(export, env, [])
+        self.assertEqual(status, 0, tty)
+        self.assertNotIn("passphrase", tty.lower(), "asked again although the agent holds the key")
+        self.assertIn('"SessionToken"', stdout)
+        status_out = self.sb.run(["status"], env_extra={**env, "SESAME_FILE_PASSPHRASE": None})
+        self.assertRegex(status_out.stdout, r"Unlocked:\s+yes, for (59m|1h00m) .*the sesame agent at ")
+
+        # The agent runs detached with an empty environment: no passphrase variable, nothing inherited.
+        agents = [p for p in Path("/proc").glob("[0-9]*")
+                  if str(runtime).encode() in self.read_proc(p / "cmdline") and b"__agent" in self.read_proc(p / "cmdline")]
+        self.assertEqual(len(agents), 1, "expected one agent process")
+        self.assertEqual(self.read_proc(agents[0] / "environ"), b"")
+
+        locked = self.sb.run(["lock"], env_extra={**env, "SESAME_FILE_PASSPHRASE": None})
+        self.assertIn("Locked", locked.stdout)
+        deadline = time.time() + 10
+        while socket.exists() and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(socket.exists(), "the agent did not exit once it held no key")
+        _, tty, status = run_dialog(export, env, [("Enter passphrase to unlock", PASSPHRASE)])
+        self.assertEqual(status, 0, tty)
+        self.assertIn("Enter passphrase", tty, "not asked again after sesame lock")
+        self.assertOk(self.sb.run(["lock"], env_extra=env))
+
+    @staticmethod
+    def read_proc(path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError:
+            return b""
 
     def test_unlock_ttl_zero_asks_every_time(self) -> None:
         self.add_alice()
