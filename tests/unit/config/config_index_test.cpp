@@ -96,53 +96,59 @@ void expect_same_sections(const IniFile& full, const IniFile& sparse) {
     EXPECT_FALSE(sparse.damaged());
 }
 
+/// big_config() written to a fresh folder, opened, and parsed in full.
+struct WrittenConfig {
+    testing::TempDir dir;
+    const std::string path = dir / "config";
+    const std::string cache = dir / "cache";
+    std::optional<ReadOnlyFile> file;
+    Result<IniFile> full = IniFile();
+
+    explicit WrittenConfig(std::string_view line_break = "\n", bool unicode = false) {
+        write(path, big_config(line_break, unicode));
+        reopen();
+        auto text = file->read_all();
+        full = text ? parse_ini(*text, path) : Result<IniFile>(std::unexpected(text.error()));
+    }
+    /// load() takes the file it is given when it finds an index.
+    void reopen() {
+        auto opened = ReadOnlyFile::open(path);
+        if (opened && *opened) file = std::move(**opened);
+    }
+};
+
 TEST(ConfigIndex, ASparseFileReadsWhatTheParserRead) {
     for (auto [line_break, unicode] :
          {std::pair{"\n", false}, {"\r\n", false}, {"\r", false}, {"\n", true}}) {
-        testing::TempDir dir;
-        const std::string path = dir / "config";
-        write(path, big_config(line_break, unicode));
-        auto file = ReadOnlyFile::open(path);
-        ASSERT_TRUE(file && *file);
-        ASSERT_GE((*file)->stamp().size, config_index::k_min_size);
-        auto text = (*file)->read_all();
-        ASSERT_TRUE(text);
-        auto full = parse_ini(*text, path);
-        ASSERT_TRUE(full) << full.error().message;
-        ASSERT_TRUE(full->check_nested());
+        WrittenConfig c(line_break, unicode);
+        ASSERT_GE(c.file->stamp().size, config_index::k_min_size);
+        ASSERT_TRUE(c.full) << c.full.error().message;
+        ASSERT_TRUE(c.full->check_nested());
 
-        config_index::save(dir / "cache", path, (*file)->stamp(), *full, "extra bytes", nanoseconds(0));
-        auto loaded = config_index::load(dir / "cache", **file);
+        config_index::save(c.cache, c.path, c.file->stamp(), *c.full, "extra bytes", nanoseconds(0));
+        auto loaded = config_index::load(c.cache, *c.file);
         ASSERT_TRUE(loaded);
         EXPECT_EQ(loaded->extra, "extra bytes");
-        EXPECT_EQ(loaded->config.path(), path);
-        expect_same_sections(*full, loaded->config);
+        EXPECT_EQ(loaded->config.path(), c.path);
+        expect_same_sections(*c.full, loaded->config);
     }
 }
 
 TEST(ConfigIndex, IsNotSavedForAFileThatJustChanged) {
-    testing::TempDir dir;
-    const std::string path = dir / "config";
-    write(path, big_config("\n", false));
-    auto file = ReadOnlyFile::open(path);
-    ASSERT_TRUE(file && *file);
-    auto full = parse_ini(*(*file)->read_all(), path);
-    ASSERT_TRUE(full);
-    config_index::save(dir / "cache", path, (*file)->stamp(), *full, "");  // the default: 2 s
-    EXPECT_FALSE(std::filesystem::exists(config_index::index_path(dir / "cache", path)));
-    EXPECT_FALSE(config_index::load(dir / "cache", **file));
+    WrittenConfig c;
+    ASSERT_TRUE(c.full);
+    config_index::save(c.cache, c.path, c.file->stamp(), *c.full, "");  // the default: 2 s
+    EXPECT_FALSE(std::filesystem::exists(config_index::index_path(c.cache, c.path)));
+    EXPECT_FALSE(config_index::load(c.cache, *c.file));
 }
 
 TEST(ConfigIndex, ADamagedIndexIsNotUsed) {
-    testing::TempDir dir;
-    const std::string path = dir / "config";
-    write(path, big_config("\n", false));
-    auto file = ReadOnlyFile::open(path);
-    ASSERT_TRUE(file && *file);
-    auto full = parse_ini(*(*file)->read_all(), path);
-    ASSERT_TRUE(full);
-    config_index::save(dir / "cache", path, (*file)->stamp(), *full, "", nanoseconds(0));
-    const std::string index = config_index::index_path(dir / "cache", path);
+    WrittenConfig c;
+    ASSERT_TRUE(c.full);
+    const std::string& cache = c.cache;
+    const IniFile& full = *c.full;
+    config_index::save(cache, c.path, c.file->stamp(), full, "", nanoseconds(0));
+    const std::string index = config_index::index_path(cache, c.path);
     std::ifstream in(index, std::ios::binary);
     const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ASSERT_GT(good.size(), 200u);
@@ -151,12 +157,12 @@ TEST(ConfigIndex, ADamagedIndexIsNotUsed) {
     for (std::string bad :
          {good.substr(0, good.size() - 1), good + "x", good.substr(0, 100), std::string()}) {
         write(index, bad);
-        EXPECT_FALSE(config_index::load(dir / "cache", **file)) << bad.size();
+        EXPECT_FALSE(config_index::load(cache, *c.file)) << bad.size();
     }
     std::string other_version = good;
     other_version[8] ^= 1;
     write(index, other_version);
-    EXPECT_FALSE(config_index::load(dir / "cache", **file));
+    EXPECT_FALSE(config_index::load(cache, *c.file));
 
     // Garbage in the records is bounded: no crash, and what a lookup returns is checked against
     // the file itself (a section is only ever the one whose header is where it says).
@@ -165,18 +171,17 @@ TEST(ConfigIndex, ADamagedIndexIsNotUsed) {
         std::string noisy = good;
         for (int k = 0; k < 40; ++k) noisy[200 + rng() % (noisy.size() - 200)] = static_cast<char>(rng());
         write(index, noisy);
-        auto loaded = config_index::load(dir / "cache", **file);
+        auto loaded = config_index::load(cache, *c.file);
         if (!loaded) continue;
-        for (size_t i = 0; i < full->size(); i += 97) {
-            auto at = loaded->config.index_of(full->name(i));
+        for (size_t i = 0; i < full.size(); i += 97) {
+            auto at = loaded->config.index_of(full.name(i));
             if (!at) continue;
             const IniSection& s = loaded->config.section(*at);
             if (!s.name.empty()) {
-                EXPECT_EQ(s.name, full->name(i));
+                EXPECT_EQ(s.name, full.name(i));
             }
         }
-        file = ReadOnlyFile::open(path);  // load() took the file
-        ASSERT_TRUE(file && *file);
+        c.reopen();  // load() took the file
     }
 }
 
