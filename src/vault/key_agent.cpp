@@ -239,6 +239,10 @@ Message answer(std::map<std::string, Held>& keys, const Message& request) {
     Message out;
     out.code = k_absent;
     auto it = keys.find(request.id);
+    if (it != keys.end() && it->second.expiry <= now) {  // due, even if the loop has not run yet
+        keys.erase(it);
+        it = keys.end();
+    }
     switch (request.code) {
         case k_store:
             if (request.seconds == 0) break;
