@@ -207,6 +207,13 @@ void save(const std::string& dir, const std::string& path, const FileStamp& stam
                             .count();
     if (now - std::max(stamp.mtime_ns, stamp.ctime_ns) < settle.count()) return;
 
+    // Written once per change of the config, by one of the processes that parse it at the same
+    // moment: the others go on without waiting.
+    if (!ensure_private_dir(dir)) return;
+    const std::string target = index_path(dir, path);
+    auto lock = FileLock::acquire(target + ".lock", std::chrono::milliseconds(0));
+    if (!lock) return;
+
     const std::vector<IniPlace> sections = config.places(), defaults = config.default_places();
     if (sections.size() >= UINT32_MAX) return;  // slots number sections with 32 bits
     uint64_t slots = 16;
@@ -250,9 +257,8 @@ void save(const std::string& dir, const std::string& path, const FileStamp& stam
     out += names;
     out += extra;
     // Synced before the rename like any sesame file (a crash must not leave zeroed slots that would
-    // hide sections); written once per change of the config. A cache: failing is not an error.
-    if (!ensure_private_dir(dir)) return;
-    (void)write_file_atomic(index_path(dir, path), out, 0600);
+    // hide sections). A cache: failing is not an error.
+    (void)write_file_atomic(target, out, 0600);
 }
 
 }  // namespace sesame::config_index

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
 import sys
 import time
 import unittest
 from pathlib import Path
 
-from harness import ADMIN_ROLE_ARN, SesameTestCase, aws_cli, section
+from harness import ADMIN_ROLE_ARN, SesameTestCase, aws_cli, section, sesame_bin
 
 DUMP_ENV = "import json, os; print(json.dumps(dict(os.environ)))"
 
@@ -81,6 +82,26 @@ class BigConfigTest(SesameTestCase):
         self.rewrite_in_place(edited + "[profile acct7-AdministratorAccess]\nregion = twice\n")
         self.assertFails(self.sb.run(["export", "admin", "--format", "json"]),
                          "duplicate section [profile acct7-AdministratorAccess]")
+
+    def test_many_processes_at_once_index_it_once(self) -> None:
+        text = generated_profiles() + section("alice") + section(
+            "admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN, region="eu-west-1")
+        self.sb.write_config(text)
+        written = time.time()
+        self.add_alice()
+        first = self.sb.run(["export", "admin", "--format", "json"])  # caches the session
+        self.assertOk(first)
+        time.sleep(max(0.0, written + 2.2 - time.time()))
+        # 20 cold processes parse the settled config at once; one saves the index.
+        procs = [subprocess.Popen([sesame_bin(), "export", "admin", "--format", "json"], env=self.sb.child_env(),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                 for _ in range(20)]
+        outputs = [p.communicate(timeout=60) for p in procs]
+        for p, (out, err) in zip(procs, outputs):
+            self.assertEqual(p.returncode, 0, err)
+            self.assertEqual(json.loads(out)["AccessKeyId"], json.loads(first.stdout)["AccessKeyId"])
+        self.assertEqual(len(self.indexes()), 1)
+        self.assertEqual(self.region_and_reading("admin"), ("eu-west-1", True))
 
     def test_damaged_index_is_ignored(self) -> None:
         text = generated_profiles(2_000) + section("alice") + section(
