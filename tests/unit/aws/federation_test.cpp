@@ -8,6 +8,7 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
+#include "fake_http.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
@@ -15,17 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class FakeHttp final : public HttpClient {
-  public:
-    std::vector<HttpRequest> requests;
-    std::deque<Result<HttpResponse>> script;
-    Result<HttpResponse> send(const HttpRequest& request) override {
-        requests.push_back(request);
-        auto next = std::move(script.front());
-        script.pop_front();
-        return next;
-    }
-};
+using testing::FakeHttp;
 
 Credentials session() {
     Credentials c;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fake_http.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
@@ -16,21 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 /// Records every request and answers from a script.
-class FakeHttp final : public HttpClient {
-  public:
-    std::vector<HttpRequest> requests;
-    std::deque<HttpResponse> script;
-
-    void reply(long status, std::string body) { script.push_back(HttpResponse{status, {}, std::move(body)}); }
-
-    Result<HttpResponse> send(const HttpRequest& request) override {
-        requests.push_back(request);
-        if (script.empty()) return fail("fake: no scripted response");
-        auto next = std::move(script.front());
-        script.pop_front();
-        return next;
-    }
-};
+using testing::FakeHttp;
 
 struct Harness {
     FakeHttp http;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fake_http.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
@@ -14,23 +15,7 @@ namespace {
 using namespace std::chrono_literals;
 
 /// Records every request and answers from a script; runs out -> a transport error.
-class FakeHttp final : public HttpClient {
-  public:
-    std::vector<HttpRequest> requests;
-    std::deque<Result<HttpResponse>> script;
-
-    void reply(long status, std::string body, Headers headers = {}) {
-        script.push_back(HttpResponse{status, std::move(headers), std::move(body)});
-    }
-
-    Result<HttpResponse> send(const HttpRequest& request) override {
-        requests.push_back(request);
-        if (script.empty()) return fail("fake: no scripted response");
-        auto next = std::move(script.front());
-        script.pop_front();
-        return next;
-    }
-};
+using testing::FakeHttp;
 
 std::string header(const HttpRequest& request, std::string_view name) {
     for (const auto& [key, value] : request.headers)

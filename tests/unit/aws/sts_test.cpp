@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "fake_http.hpp"
+
 namespace sesame {
 namespace {
 
@@ -13,19 +15,7 @@ using namespace std::chrono;
 using namespace std::chrono_literals;
 
 /// Records every request and answers from a script.
-class FakeHttp final : public HttpClient {
-  public:
-    std::vector<HttpRequest> requests;
-    std::deque<HttpResponse> script;
-
-    Result<HttpResponse> send(const HttpRequest& request) override {
-        requests.push_back(request);
-        if (script.empty()) return fail("fake: no scripted response");
-        auto next = std::move(script.front());
-        script.pop_front();
-        return next;
-    }
-};
+using testing::FakeHttp;
 
 // Response samples from the STS API reference (docs.aws.amazon.com/STS/latest/APIReference),
 // including its habit of wrapping tokens over indented lines.
@@ -133,7 +123,7 @@ struct Harness {
     QueryApi api{http, clock, {"https://sts.eu-west-1.amazonaws.com/", "eu-west-1"}, {}, [](milliseconds) {}};
     Sts sts{api};
 
-    void reply(long status, std::string body) { http.script.push_back({status, {}, std::move(body)}); }
+    void reply(long status, std::string body) { http.reply(status, std::move(body)); }
 
     /// Every request carries SigV4 and none contains the caller's secret, anywhere.
     void expect_signed_without_secret() const {

@@ -8,6 +8,7 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
+#include "fake_http.hpp"
 #include "providers/static_provider.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -17,17 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class FakeHttp final : public HttpClient {
-  public:
-    std::vector<HttpRequest> requests;
-    std::deque<std::string> bodies;
-    Result<HttpResponse> send(const HttpRequest& request) override {
-        requests.push_back(request);
-        std::string body = bodies.front();
-        bodies.pop_front();
-        return HttpResponse{200, {}, body};
-    }
-};
+using testing::FakeHttp;
 
 /// The decoded value of `key` in a form body.
 std::string form_value(const std::string& body, const std::string& key) {
@@ -71,12 +62,14 @@ Credentials long_term() {
 
 TEST(FederationTokenProvider, NamesTheSessionAfterTheUserWithAnAllowAllPolicy) {
     Harness h;
-    h.http.bodies.push_back(
+    h.http.reply(
+        200,
         "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/team/alice</"
         "Arn>"
         "<UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult>"
         "</GetCallerIdentityResponse>");
-    h.http.bodies.push_back(
+    h.http.reply(
+        200,
         "<GetFederationTokenResponse><GetFederationTokenResult><Credentials><AccessKeyId>ASIAFED</"
         "AccessKeyId>"
         "<SecretAccessKey>fed-secret</SecretAccessKey><SessionToken>fed-token</SessionToken>"

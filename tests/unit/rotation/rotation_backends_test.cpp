@@ -8,6 +8,7 @@
 
 #include <deque>
 
+#include "fake_http.hpp"
 #include "platform/files.hpp"
 #include "temp_dir.hpp"
 #include "util/time.hpp"
@@ -103,17 +104,7 @@ TEST_F(VaultStoreTest, AProfileWithoutAKeyReadsAsEmpty) {
 }
 
 /// Answers by service: the Authorization header's credential scope names it.
-class FakeHttp final : public HttpClient {
-  public:
-    std::vector<HttpRequest> requests;
-    std::deque<std::string> bodies;
-    Result<HttpResponse> send(const HttpRequest& request) override {
-        requests.push_back(request);
-        std::string body = bodies.front();
-        bodies.pop_front();
-        return HttpResponse{200, {}, body};
-    }
-};
+using testing::FakeHttp;
 
 TEST(AwsRotationApi, AsksStsForTheCallerAndIamForTheUser) {
     FakeHttp http;
@@ -123,10 +114,12 @@ TEST(AwsRotationApi, AsksStsForTheCallerAndIamForTheUser) {
     Sts sts(sts_api);
     Iam iam(iam_api);
     AwsRotationApi api(sts, iam);
-    http.bodies.push_back(
+    http.reply(
+        200,
         "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/alice</Arn>"
         "<UserId>AIDA</UserId><Account>1</Account></GetCallerIdentityResult></GetCallerIdentityResponse>");
-    http.bodies.push_back(
+    http.reply(
+        200,
         "<GetUserResponse><GetUserResult><User><UserName>alice</UserName><Arn>arn:aws:iam::1:user/alice</Arn>"
         "<UserId>AIDA</UserId></User></GetUserResult></GetUserResponse>");
     Credentials key;
