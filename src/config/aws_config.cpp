@@ -7,6 +7,7 @@
 
 #include "config/config_index.hpp"
 #include "platform/files.hpp"
+#include "util/bytes.hpp"
 
 namespace sesame {
 
@@ -271,30 +272,14 @@ void AwsConfig::index_irregular() {
     }
 }
 
-namespace {
-
-void put_u64(std::string& out, uint64_t v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-bool get_u64(std::string_view& in, uint64_t& v) {
-    if (in.size() < sizeof v) return false;
-    std::memcpy(&v, in.data(), sizeof v);
-    in.remove_prefix(sizeof v);
-    return true;
-}
-
-}  // namespace
-
-/// Per kind: a count, then each name's position, length and bytes.
+/// Per kind: a count, then each name's position and the name (8-byte little-endian numbers).
 std::string AwsConfig::irregular_bytes() const {
     std::string out;
     for (const auto& names : m_irregular) {
-        put_u64(out, names.size());
+        bytes::put_le(out, names.size(), 8);
         for (const auto& [name, position] : names) {
-            put_u64(out, position);
-            put_u64(out, name.size());
-            out += name;
+            bytes::put_le(out, position, 8);
+            bytes::put_str(out, name, 8);
         }
     }
     return out;
@@ -302,17 +287,14 @@ std::string AwsConfig::irregular_bytes() const {
 
 std::optional<AwsConfig::Irregular> AwsConfig::parse_irregular(std::string_view in) {
     Irregular irregular;
-    for (auto& names : irregular) {
-        uint64_t count = 0;
-        if (!get_u64(in, count)) return std::nullopt;
-        for (uint64_t k = 0; k < count; ++k) {
-            uint64_t position = 0, size = 0;
-            if (!get_u64(in, position) || !get_u64(in, size) || size > in.size()) return std::nullopt;
-            names.insert_or_assign(std::string(in.substr(0, size)), static_cast<size_t>(position));
-            in.remove_prefix(size);
+    bytes::Reader r(in);
+    for (auto& names : irregular)
+        for (uint64_t count = r.u64(), k = 0; r.ok() && k < count; ++k) {
+            auto position = static_cast<size_t>(r.u64());
+            std::string name = r.str(8);
+            if (r.ok()) names.insert_or_assign(std::move(name), position);
         }
-    }
-    if (!in.empty()) return std::nullopt;
+    if (!r.ok() || !r.at_end()) return std::nullopt;
     return irregular;
 }
 

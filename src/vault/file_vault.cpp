@@ -9,6 +9,7 @@
 
 #include "crypto/hash.hpp"
 #include "platform/files.hpp"
+#include "util/bytes.hpp"
 
 namespace sesame {
 namespace {
@@ -21,16 +22,8 @@ constexpr size_t k_nonce_offset = k_salt_offset + k_kdf_salt_size;
 constexpr size_t k_header_size = k_nonce_offset + k_aead_nonce_size;
 static_assert(k_header_size == 72);
 
-void put_le(std::string& out, uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
-}
-
-uint64_t get_le(std::string_view in, size_t offset, int bytes) {
-    uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i)
-        value |= uint64_t{static_cast<unsigned char>(in[offset + static_cast<size_t>(i)])} << (8 * i);
-    return value;
-}
+using bytes::get_le;
+using bytes::put_le;
 
 std::string encode_header(const KdfParams& kdf, std::string_view salt, std::string_view nonce) {
     std::string out(k_magic);

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "platform/files.hpp"
+#include "util/bytes.hpp"
 
 namespace sesame {
 
@@ -40,42 +41,24 @@ struct Message {
     std::string payload;
 };
 
-void put_u32(std::string& out, uint32_t v) {
-    for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-
-void put_bytes(std::string& out, std::string_view s) {
-    out += static_cast<char>(s.size() & 0xFF);
-    out += static_cast<char>((s.size() >> 8) & 0xFF);
-    out += s;
-}
-
 std::string encode(const Message& m, bool request) {
     std::string out(1, m.code);
-    put_u32(out, m.seconds);
-    if (request) put_bytes(out, m.id);
-    put_bytes(out, m.payload);
+    bytes::put_le(out, m.seconds, 4);
+    if (request) bytes::put_str(out, m.id, 2);
+    bytes::put_str(out, m.payload, 2);
     return out;
 }
 
 std::optional<Message> decode(std::string_view in, bool request) {
+    bytes::Reader r(in);
     Message m;
-    if (in.size() < 5) return std::nullopt;
-    m.code = in[0];
-    for (int i = 0; i < 4; ++i)
-        m.seconds |= static_cast<uint32_t>(static_cast<unsigned char>(in[1 + i])) << (8 * i);
-    in.remove_prefix(5);
-    auto bytes = [&](std::string& out) {
-        if (in.size() < 2) return false;
-        size_t n =
-            static_cast<unsigned char>(in[0]) | (static_cast<size_t>(static_cast<unsigned char>(in[1])) << 8);
-        if (in.size() < 2 + n) return false;
-        out.assign(in.substr(2, n));
-        in.remove_prefix(2 + n);
-        return true;
-    };
-    if ((request && !bytes(m.id)) || !bytes(m.payload) || !in.empty()) return std::nullopt;
-    return m;
+    m.code = static_cast<char>(r.le(1));
+    m.seconds = r.u32();
+    if (request) m.id = r.str(2);
+    m.payload = r.str(2);
+    if (r.ok() && r.at_end()) return m;
+    sodium_memzero(m.payload.data(), m.payload.size());
+    return std::nullopt;
 }
 
 /// Wipes a string that held key material before it goes.

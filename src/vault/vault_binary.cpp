@@ -4,63 +4,30 @@
 
 #include <cstring>
 
+#include "util/bytes.hpp"
+
 namespace sesame {
 namespace {
 
+using bytes::put_str;
+
 void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-
-void put_i64(std::string& out, std::int64_t v) {
-    auto u = static_cast<std::uint64_t>(v);
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((u >> (8 * i)) & 0xFF));
-}
-
-void put_str(std::string& out, std::string_view s) {
-    put_u32(out, static_cast<std::uint32_t>(s.size()));
-    out.append(s);
+    bytes::put_le(out, v, 4);
 }
 
 void put_time(std::string& out, TimePoint t) {
-    put_i64(out, std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+    bytes::put_le(out,
+                  static_cast<std::uint64_t>(
+                      std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count()),
+                  8);
 }
 
-/// Reads the fields in order; any read past the end marks the whole read as failed.
-class Reader {
+/// bytes::Reader with the vault's own field kinds.
+class Reader : public bytes::Reader {
   public:
-    explicit Reader(std::string_view in) : m_in(in) {}
-    bool ok() const { return m_ok; }
-    bool at_end() const { return m_pos == m_in.size(); }
-
-    std::uint64_t bytes(int n) {
-        if (!m_ok || m_in.size() - m_pos < static_cast<size_t>(n)) {
-            m_ok = false;
-            return 0;
-        }
-        std::uint64_t v = 0;
-        for (int i = 0; i < n; ++i)
-            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_in[m_pos + i])) << (8 * i);
-        m_pos += static_cast<size_t>(n);
-        return v;
-    }
-    std::uint32_t u32() { return static_cast<std::uint32_t>(bytes(4)); }
-    TimePoint time() { return TimePoint(std::chrono::seconds(static_cast<std::int64_t>(bytes(8)))); }
-    std::string str() {
-        std::uint32_t n = u32();
-        if (!m_ok || m_in.size() - m_pos < n) {
-            m_ok = false;
-            return {};
-        }
-        std::string s(m_in.substr(m_pos, n));
-        m_pos += n;
-        return s;
-    }
+    using bytes::Reader::Reader;
+    TimePoint time() { return TimePoint(std::chrono::seconds(static_cast<std::int64_t>(u64()))); }
     Secret secret() { return Secret(str()); }
-
-  private:
-    std::string_view m_in;
-    size_t m_pos = 0;
-    bool m_ok = true;
 };
 
 }  // namespace
