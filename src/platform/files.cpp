@@ -49,27 +49,6 @@ std::string random_suffix() {
     return out;
 }
 
-class Fd {
-  public:
-    explicit Fd(int fd) : m_fd(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    int get() const { return m_fd; }
-    void release() { m_fd = -1; }
-    /// close(2) can report a delayed write error, so writers check it.
-    int close() {
-        int rc = ::close(m_fd);
-        m_fd = -1;
-        return rc;
-    }
-
-  private:
-    int m_fd;
-};
-
 Result<void> write_all(int fd, std::string_view data, const std::string& path) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
@@ -120,7 +99,7 @@ FileStamp stamp_of(const struct stat& s) {
 }  // namespace
 
 Result<std::optional<ReadOnlyFile>> ReadOnlyFile::open(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) return std::optional<ReadOnlyFile>{};
         return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
@@ -128,31 +107,7 @@ Result<std::optional<ReadOnlyFile>> ReadOnlyFile::open(const std::string& path) 
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
     if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read {}: {}", path, errno_text(EISDIR)));
-    int raw = fd.get();
-    ReadOnlyFile file(path, raw, stamp_of(st), st.st_mode & 07777);
-    fd.release();
-    return std::optional<ReadOnlyFile>(std::move(file));
-}
-
-ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
-    : m_path(std::move(other.m_path)),
-      m_fd(std::exchange(other.m_fd, -1)),
-      m_stamp(other.m_stamp),
-      m_permissions(other.m_permissions) {}
-
-ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
-    if (this != &other) {
-        if (m_fd >= 0) ::close(m_fd);
-        m_path = std::move(other.m_path);
-        m_fd = std::exchange(other.m_fd, -1);
-        m_stamp = other.m_stamp;
-        m_permissions = other.m_permissions;
-    }
-    return *this;
-}
-
-ReadOnlyFile::~ReadOnlyFile() {
-    if (m_fd >= 0) ::close(m_fd);
+    return std::optional<ReadOnlyFile>(ReadOnlyFile(path, std::move(fd), stamp_of(st), st.st_mode & 07777));
 }
 
 Result<std::string> ReadOnlyFile::read_all() const {
@@ -167,7 +122,7 @@ Result<std::string> ReadOnlyFile::read_all() const {
         ssize_t n = 0;
         int err = 0;
         out.resize_and_overwrite(used + chunk, [&](char* p, size_t) {
-            do n = ::pread(m_fd, p + used, chunk, static_cast<off_t>(used));
+            do n = ::pread(m_fd.get(), p + used, chunk, static_cast<off_t>(used));
             while (n < 0 && errno == EINTR);
             err = errno;
             return used + (n > 0 ? static_cast<size_t>(n) : 0);
@@ -185,7 +140,7 @@ std::optional<std::string> ReadOnlyFile::read_at(uint64_t offset, size_t size) c
     out.resize_and_overwrite(size, [&](char* p, size_t) {
         size_t got = 0;
         while (got < size) {
-            n = ::pread(m_fd, p + got, size - got, static_cast<off_t>(offset + got));
+            n = ::pread(m_fd.get(), p + got, size - got, static_cast<off_t>(offset + got));
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
             got += static_cast<size_t>(n);
@@ -198,7 +153,7 @@ std::optional<std::string> ReadOnlyFile::read_at(uint64_t offset, size_t size) c
 
 bool ReadOnlyFile::unchanged() const {
     struct stat st {};
-    return ::fstat(m_fd, &st) == 0 && stamp_of(st) == m_stamp;
+    return ::fstat(m_fd.get(), &st) == 0 && stamp_of(st) == m_stamp;
 }
 
 Result<std::optional<mode_t>> file_permissions(const std::string& path) {
@@ -220,7 +175,7 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data, m
         if (raw_fd < 0 && errno != EEXIST) break;
     }
     if (raw_fd < 0) return fail(fmt::format("cannot write {}: {}", path, errno_text(errno)));
-    Fd fd(raw_fd);
+    UniqueFd fd(raw_fd);
 
     auto written = write_and_sync(fd.get(), data, mode, tmp);
     if (written && fd.close() != 0)
@@ -234,7 +189,7 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data, m
 
     // Make the rename itself durable. Some file systems cannot fsync a directory (EINVAL); the
     // new content is already in place then, so only real I/O errors are reported.
-    Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir_fd.get() >= 0 && ::fsync(dir_fd.get()) != 0 && errno != EINVAL)
         return fail(fmt::format("wrote {} but cannot sync its directory: {}", path, errno_text(errno)));
     return {};

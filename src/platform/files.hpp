@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "platform/unique_fd.hpp"
 #include "util/error.hpp"
 
 namespace sesame {
@@ -32,12 +33,6 @@ class ReadOnlyFile {
     /// nullopt when `path` does not exist; errors (a directory among them) name the path.
     static Result<std::optional<ReadOnlyFile>> open(const std::string& path);
 
-    ReadOnlyFile(ReadOnlyFile&& other) noexcept;
-    ReadOnlyFile& operator=(ReadOnlyFile&& other) noexcept;
-    ReadOnlyFile(const ReadOnlyFile&) = delete;
-    ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-    ~ReadOnlyFile();
-
     const std::string& path() const { return m_path; }
     const FileStamp& stamp() const { return m_stamp; }
     /// Permission bits (st_mode & 07777) when opened.
@@ -51,11 +46,11 @@ class ReadOnlyFile {
     bool unchanged() const;
 
   private:
-    ReadOnlyFile(std::string path, int fd, FileStamp stamp, mode_t permissions)
-        : m_path(std::move(path)), m_fd(fd), m_stamp(stamp), m_permissions(permissions) {}
+    ReadOnlyFile(std::string path, UniqueFd fd, FileStamp stamp, mode_t permissions)
+        : m_path(std::move(path)), m_fd(std::move(fd)), m_stamp(stamp), m_permissions(permissions) {}
 
     std::string m_path;
-    int m_fd = -1;
+    UniqueFd m_fd;
     FileStamp m_stamp;
     mode_t m_permissions = 0;
 };

@@ -56,11 +56,6 @@ void send_continue_if_asked(Connection& c) {
 
 }  // namespace
 
-void UniqueFd::reset(int fd) {
-    if (m_fd >= 0) ::close(m_fd);
-    m_fd = fd;
-}
-
 Result<Listener> listen_on_loopback(uint16_t port) {
     auto failure = [port](std::string_view what) {
         return fail(fmt::format("cannot listen on 127.0.0.1:{}: {}: {}", port, what, std::strerror(errno)));

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "platform/unique_fd.hpp"
 #include "server/http_parser.hpp"
 #include "server/http_response.hpp"
 #include "util/error.hpp"
@@ -21,25 +22,6 @@ namespace sesame {
 /// Internals of HttpServer, in a header of their own so that http_server.cpp stays about the loop.
 
 using SteadyTime = std::chrono::steady_clock::time_point;
-
-/// An owned file descriptor.
-class UniqueFd {
-  public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : m_fd(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) reset(std::exchange(other.m_fd, -1));
-        return *this;
-    }
-    ~UniqueFd() { reset(); }
-    int get() const { return m_fd; }
-    explicit operator bool() const { return m_fd >= 0; }
-    void reset(int fd = -1);
-
-  private:
-    int m_fd = -1;
-};
 
 struct Listener {
     UniqueFd fd;

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "platform/files.hpp"
+#include "platform/unique_fd.hpp"
 #include "util/bytes.hpp"
 
 namespace sesame {
@@ -66,23 +67,6 @@ void wipe(std::string& s) {
     sodium_memzero(s.data(), s.size());
     s.clear();
 }
-
-class Fd {
-  public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
-    Fd(Fd&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
-    Fd& operator=(Fd&& o) noexcept {
-        std::swap(m_fd, o.m_fd);
-        return *this;
-    }
-    ~Fd() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    int get() const { return m_fd; }
-
-  private:
-    int m_fd;
-};
 
 bool set_timeouts(int fd, std::chrono::milliseconds t) {
     timeval tv{static_cast<time_t>(t.count() / 1000), static_cast<suseconds_t>((t.count() % 1000) * 1000)};
@@ -152,7 +136,7 @@ std::optional<Message> ask(const std::string& dir, const Message& request) {
     if (!check_private_dir(dir)) return std::nullopt;
     auto addr = address(AgentKeyCache::socket_path(dir));
     if (!addr) return std::nullopt;
-    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0 || !set_timeouts(fd.get(), std::chrono::seconds(2))) return std::nullopt;
     if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr) != 0)
         return std::nullopt;
@@ -334,13 +318,13 @@ Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace) {
     const std::string path = AgentKeyCache::socket_path(dir);
     auto addr = address(path);
     if (!addr) return fail(fmt::format("{}: path too long for a UNIX socket", path));
-    Fd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (listener.get() < 0) return fail(fmt::format("cannot create a socket: {}", std::strerror(errno)));
     if (::bind(listener.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr) != 0) {
         if (errno != EADDRINUSE)
             return fail(fmt::format("cannot listen on {}: {}", path, std::strerror(errno)));
         // A socket file: a live agent (then leave it be), or one that died (then take its place).
-        Fd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         if (::connect(probe.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr) == 0)
             return fail(fmt::format("another sesame agent serves {}", path));
         ::unlink(path.c_str());
@@ -365,7 +349,7 @@ Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace) {
         pollfd p{listener.get(), POLLIN, 0};
         int ready = ::poll(&p, 1, static_cast<int>(std::clamp<int64_t>(wait, 0, 5000)) + 1);
         if (ready > 0 && (p.revents & POLLIN)) {
-            Fd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+            UniqueFd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
             if (client.get() >= 0) {
                 serve(client.get(), keys);
                 asked = true;
