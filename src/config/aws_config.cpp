@@ -308,9 +308,7 @@ const IniSection* AwsConfig::lookup(Kind kind, std::string_view name) const {
     if (kind == Kind::profile && name == "default") consider(m_config.index_of("default"));
     if (auto it = m_irregular[k].find(name); it != m_irregular[k].end() && it->second < m_config.size())
         consider(it->second);
-    if (!last) return nullptr;
-    const IniSection& found = m_config.section(*last);
-    return found.name.empty() ? nullptr : &found;  // unreadable: damaged()
+    return last ? m_config.readable(*last) : nullptr;  // null if unreadable: damaged()
 }
 
 const IniSection* AwsConfig::profile(std::string_view name) const {

@@ -390,11 +390,14 @@ const IniSection& IniFile::section(size_t i) const {
     return *built;
 }
 
+const IniSection* IniFile::readable(size_t i) const {
+    const IniSection& found = section(i);
+    return found.name.empty() ? nullptr : &found;  // a section name is never empty, but unread
+}
+
 const IniSection* IniFile::find(std::string_view name) const {
     auto i = index_of(name);
-    if (!i) return nullptr;
-    const IniSection& found = section(*i);
-    return found.name.empty() ? nullptr : &found;  // a damaged sparse file's unreadable section
+    return i ? readable(*i) : nullptr;
 }
 
 std::vector<IniPlace> IniFile::places() const {

@@ -75,10 +75,13 @@ class IniFile {
     size_t size() const;
     /// The name of section `i` (file order, i < size()), without building the section.
     std::string_view name(size_t i) const;
-    /// Section `i` (i < size()), with [DEFAULT]'s keys appended after its own.
+    /// Section `i` (i < size()), with [DEFAULT]'s keys appended after its own; a nameless, empty
+    /// section when a sparse file cannot read it.
     const IniSection& section(size_t i) const;
     /// The position of the section named exactly `name`, without building it.
     std::optional<size_t> index_of(std::string_view name) const;
+    /// Section `i`, or null when a sparse file cannot read it (it is then damaged()).
+    const IniSection* readable(size_t i) const;
     /// The section named exactly `name`, or null.
     const IniSection* find(std::string_view name) const;
 
