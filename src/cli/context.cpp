@@ -1,7 +1,6 @@
 #include "cli/context.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "cli/shell.hpp"
 #include "util/time.hpp"
@@ -54,7 +53,7 @@ KeyCache* Context::key_cache() {
         auto runtime = m_env.get("XDG_RUNTIME_DIR");
         if (!idle || idle->count() <= 0 || choice == "none") {
             // nothing is kept
-        } else if ((choice == "keyring" || choice != "agent") && KernelKeyring::available()) {
+        } else if (choice != "agent" && KernelKeyring::available()) {
             m_key_cache = std::make_unique<KernelKeyring>();
         } else if (choice != "keyring" && runtime && runtime->starts_with('/')) {
             m_key_cache = std::make_unique<AgentKeyCache>(
@@ -107,7 +106,7 @@ Result<ProfileConfig> Context::resolve(const std::string& name) {
         m_log.debug(fmt::format("{} or its index changed while read in parts; reading it whole",
                                 (*config)->paths().config));
         ConfigPaths paths = (*config)->paths();
-        ::unlink(config_index::index_path(paths.index_dir, paths.config).c_str());
+        config_index::forget(paths.index_dir, paths.config);
         auto reloaded = AwsConfig::load(paths);
         if (!reloaded) return std::unexpected(reloaded.error());
         m_config = std::move(*reloaded);

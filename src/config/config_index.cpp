@@ -1,6 +1,7 @@
 #include "config/config_index.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -168,6 +169,10 @@ uint64_t path_hash(std::string_view s) {
 
 std::string index_path(const std::string& dir, const std::string& path) {
     return fmt::format("{}/config-{:016x}.index", dir, path_hash(path));
+}
+
+void forget(const std::string& dir, const std::string& path) {
+    ::unlink(index_path(dir, path).c_str());
 }
 
 std::optional<Loaded> load(const std::string& dir, ReadOnlyFile& config) {

@@ -30,6 +30,9 @@ constexpr std::chrono::seconds k_settle{2};
 /// The index file for the config at `path`.
 std::string index_path(const std::string& dir, const std::string& path);
 
+/// Removes the index of the config at `path`, if there is one.
+void forget(const std::string& dir, const std::string& path);
+
 struct Loaded {
     IniFile config;     ///< sparse, reading from the config file
     std::string extra;  ///< what save() was given as `extra`
