@@ -102,6 +102,22 @@ _sessions: dict[str, SessionKey] = {}
 _sessions_lock = threading.Lock()
 
 
+def _new_session(account_id: str, partition: str, user_name: str | None, federated_name: str | None = None) -> SessionKey:
+    """A fresh random session key pair and token, registered so that moto accepts its signatures."""
+    session = SessionKey(
+        access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
+        secret_access_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
+        session_token=random_session_token(),
+        account_id=account_id,
+        partition=partition,
+        user_name=user_name,
+        federated_name=federated_name,
+    )
+    with _sessions_lock:
+        _sessions[session.access_key_id] = session
+    return session
+
+
 def _find_session(access_key_id: str) -> SessionKey | None:
     with _sessions_lock:
         return _sessions.get(access_key_id)
@@ -124,16 +140,7 @@ def _get_session_token(self: TokenResponse) -> ActionResult:
         user_name = parent.user_name if parent else None
     else:
         user_name = user.name
-    session = SessionKey(
-        access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
-        secret_access_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
-        session_token=random_session_token(),
-        account_id=self.current_account,
-        partition=partition,
-        user_name=user_name,
-    )
-    with _sessions_lock:
-        _sessions[session.access_key_id] = session
+    session = _new_session(self.current_account, partition, user_name)
     return ActionResult(
         {
             "Credentials": {
@@ -162,17 +169,7 @@ def _get_federation_token(self: TokenResponse) -> ActionResult:
     partition = get_partition(self.region)
     user = iam_backends[self.current_account][partition].get_user_from_access_key_id(caller_key)
     name = self._get_param("Name")
-    session = SessionKey(
-        access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
-        secret_access_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
-        session_token=random_session_token(),
-        account_id=self.current_account,
-        partition=partition,
-        user_name=user.name if user is not None else None,
-        federated_name=name,
-    )
-    with _sessions_lock:
-        _sessions[session.access_key_id] = session
+    session = _new_session(self.current_account, partition, user.name if user is not None else None, name)
     result: dict[str, Any] = stock.result  # type: ignore[assignment]
     result["Credentials"]["AccessKeyId"] = session.access_key_id
     result["Credentials"]["SecretAccessKey"] = session.secret_access_key
