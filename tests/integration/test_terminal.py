@@ -134,6 +134,21 @@ class TerminalTest(SesameTestCase):
         self.assertIn("Enter passphrase", tty, "not asked again after sesame lock")
         self.assertOk(self.sb.run(["lock"], env_extra=env))
 
+    def test_key_cache_none_keeps_nothing_and_status_says_so(self) -> None:
+        self.add_alice()
+        self.sb.write_config(section("alice"))
+        self.assertOk(self.sb.run(["lock"]))
+        env = {**self.tty_env(), "SESAME_KEY_CACHE": "none"}
+        export = [sesame_bin(), "export", "alice", "--format", "json"]
+        for _ in range(2):
+            _, tty, status = run_dialog(export, env, [("Enter passphrase to unlock", PASSPHRASE)])
+            self.assertEqual(status, 0, tty)
+            self.assertIn("Enter passphrase", tty)
+        status_out = self.sb.run(["status"], env_extra={"SESAME_KEY_CACHE": "none"})
+        self.assertOk(status_out)
+        self.assertIn("Unlocked:  never kept", status_out.stdout)
+        self.assertIn("SESAME_KEY_CACHE=none", status_out.stdout)
+
     @staticmethod
     def read_proc(path: Path) -> bytes:
         try:

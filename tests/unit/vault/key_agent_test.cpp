@@ -138,6 +138,21 @@ TEST(Agent, RefusesAFolderOthersCanEnter) {
     EXPECT_FALSE(cache.store("vault-a", sample_entry(), 60s));
 }
 
+TEST(Agent, RefusesASocketPathTooLongForUnixSockets) {
+    ASSERT_GE(sodium_init(), 0);
+    testing::TempDir base;
+    std::string dir = base.path() + "/" + std::string(120, 'd');  // sun_path holds 108 bytes
+    ASSERT_TRUE(std::filesystem::create_directory(dir));
+    ::chmod(dir.c_str(), 0700);
+    auto served = run_key_agent(dir, 1s);
+    ASSERT_FALSE(served);
+    EXPECT_NE(served.error().message.find("too long for a UNIX socket"), std::string::npos)
+        << served.error().message;
+    AgentKeyCache cache(dir, {});
+    EXPECT_FALSE(cache.store("vault-a", sample_entry(), 60s));
+    EXPECT_FALSE(cache.load("vault-a", 60s));
+}
+
 TEST(Agent, JustStartedAndNeverAskedItExitsAfterItsGrace) {
     ASSERT_GE(sodium_init(), 0);
     testing::TempDir dir;
