@@ -29,8 +29,17 @@ pugi::xml_node find_error_element(pugi::xml_node node) {
 }  // namespace
 
 std::string query_form_body(const QueryCall& call) {
-    std::string body = "Action=" + uri_encode(call.action) + "&Version=" + uri_encode(call.version);
-    for (const auto& [key, value] : call.params) body += "&" + uri_encode(key) + "=" + uri_encode(value);
+    // Appended piece by piece: g++ 12 at -O3 reports a false -Wrestrict for `"literal" + string`.
+    std::string body = "Action=";
+    body += uri_encode(call.action);
+    body += "&Version=";
+    body += uri_encode(call.version);
+    for (const auto& [key, value] : call.params) {
+        body += '&';
+        body += uri_encode(key);
+        body += '=';
+        body += uri_encode(value);
+    }
     return body;
 }
 

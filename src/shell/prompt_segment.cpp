@@ -38,7 +38,8 @@ std::string prompt_segment(const std::string& profile, std::optional<TimePoint> 
             label += " expired";
             colour = "31";
         } else {
-            label += " " + format_duration_short(left);
+            label += ' ';  // not `" " + ...`: g++ 12 -O3 reports a false -Wrestrict for it
+            label += format_duration_short(left);
             if (left < std::chrono::minutes(1))
                 colour = "31";
             else if (left < std::chrono::minutes(5))

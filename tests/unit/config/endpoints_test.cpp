@@ -7,7 +7,7 @@ namespace {
 
 ProfileConfig profile(std::string region, std::string sts_mode = "") {
     ProfileConfig p;
-    p.name = "p";
+    p.name.assign(1, 'p');
     p.region = std::move(region);
     p.sts_regional_endpoints = std::move(sts_mode);
     return p;

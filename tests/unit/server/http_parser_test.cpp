@@ -129,12 +129,13 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(RequestParser, AcceptsTheLargestAllowedHeadAndBody) {
     ParseLimits limits{.max_header_bytes = 64, .max_body_bytes = 4};
     std::string head = "POST / HTTP/1.1\r\nContent-Length: 4\r\nA: ";
-    head += std::string(64 - head.size() - 4, 'a') + "\r\n\r\n";
+    head.append(64 - head.size() - 4, 'a');
+    head += "\r\n\r\n";
     ASSERT_EQ(head.size(), 64u);
     ServerRequest request;
     EXPECT_EQ(parse_all(head + "wxyz", request, limits).status, Status::complete);
     std::string over = head;
-    over.insert(over.find("A: ") + 3, "a");
+    over.insert(over.find("A: ") + 3, 1, 'a');
     EXPECT_EQ(parse_all(over + "wxyz", request, limits).error_status, 431);
 }
 

@@ -347,7 +347,7 @@ TEST(FileVault, EmptyPassphraseIsRefusedOnCreation) {
 TEST(FileVault, WritesLeaveNoTemporaryFiles) {
     Fixture f;
     f.populate();
-    for (int i = 0; i < 5; ++i) ASSERT_TRUE(add_key(f.vault, "p" + std::to_string(i)));
+    for (char i = '0'; i < '5'; ++i) ASSERT_TRUE(add_key(f.vault, std::string{'p', i}));
     EXPECT_EQ(entries(f.dir), (std::set<std::string>{"vault.sesame", "vault.sesame.lock"}));
 }
 
