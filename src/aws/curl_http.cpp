@@ -22,6 +22,7 @@ struct CurlApi {
     const char* (*easy_strerror)(CURLcode);
     curl_slist* (*slist_append)(curl_slist*, const char*);
     void (*slist_free_all)(curl_slist*);
+    char* (*version)();
 };
 
 namespace {
@@ -61,7 +62,8 @@ Result<const CurlApi*> load_api(const std::string& library) {
               resolve(lib, "curl_easy_reset", api->easy_reset) &&
               resolve(lib, "curl_easy_strerror", api->easy_strerror) &&
               resolve(lib, "curl_slist_append", api->slist_append) &&
-              resolve(lib, "curl_slist_free_all", api->slist_free_all);
+              resolve(lib, "curl_slist_free_all", api->slist_free_all) &&
+              resolve(lib, "curl_version", api->version);
     if (!ok) {
         dlclose(lib);
         return fail(fmt::format("{} is not a usable libcurl (missing symbols)", library), hint);
@@ -122,6 +124,12 @@ struct SlistGuard {
 
 std::string url_without_query(std::string_view url) {
     return std::string(url.substr(0, url.find_first_of("?#")));
+}
+
+Result<std::string> curl_library_version(const std::string& library) {
+    auto api = load_api(library);
+    if (!api) return std::unexpected(api.error());
+    return std::string((*api)->version());
 }
 
 CurlHttpClient::CurlHttpClient(HttpOptions options, std::string library)

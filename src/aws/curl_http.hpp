@@ -20,6 +20,10 @@ struct CurlApi;
 ///
 /// One easy handle is kept per client so consecutive calls reuse the TLS connection. Not
 /// thread-safe: use one client per thread.
+/// The version of `library` ("libcurl/7.88.1 OpenSSL/3.0.15 ..."), loading it as a request
+/// would; the error says why it cannot be used. For `sesame --version`.
+Result<std::string> curl_library_version(const std::string& library = "libcurl.so.4");
+
 class CurlHttpClient final : public HttpClient {
   public:
     /// `library` is the soname to load; tests pass a missing one to check the error.

@@ -65,7 +65,7 @@ Result<std::pair<std::vector<std::string>, std::vector<std::pair<std::string, st
     return std::pair{std::vector<std::string>{shell_path}, vars};
 }
 
-Result<int> run_shell(const ShellOptions& options, Context& ctx, const std::vector<CompletionCommand>&) {
+Result<int> run_shell(const ShellOptions& options, Context& ctx) {
     auto obtained = obtain_credentials(ctx, options.credentials);
     if (!obtained) return std::unexpected(obtained.error());
     std::string shell = ctx.env().get_or("SHELL", "/bin/sh");
@@ -81,10 +81,17 @@ Result<int> run_shell(const ShellOptions& options, Context& ctx, const std::vect
     return std::unexpected(std::move(err));
 }
 
-Result<int> run_init(const std::string& shell, Context& ctx, const std::vector<CompletionCommand>& commands) {
+Result<int> run_init(const std::string& shell, Context& ctx, const std::vector<CommandSpec>& commands) {
     auto kind = parse_shell_kind(shell);
     if (!kind) return std::unexpected(kind.error());
     ctx.out(init_script(*kind, self_path(), commands));
+    return 0;
+}
+
+Result<int> run_completion(const std::string& shell, Context& ctx, const std::vector<CommandSpec>& commands) {
+    auto kind = parse_shell_kind(shell);
+    if (!kind) return std::unexpected(kind.error());
+    ctx.out(completion_script(*kind, commands));
     return 0;
 }
 

@@ -15,11 +15,13 @@ struct ShellOptions {
 /// `sesame shell`: replaces this process with $SHELL holding the credentials. bash, zsh and fish
 /// load the user's own rc files and then sesame's integration (prompt segment with the time
 /// left, `aws` that refreshes itself); other shells start plain. Exiting returns to the parent.
-Result<int> run_shell(const ShellOptions& options, Context& ctx,
-                      const std::vector<CompletionCommand>& commands);
+Result<int> run_shell(const ShellOptions& options, Context& ctx);
 
 /// `sesame init SHELL`: prints the integration for an rc file.
-Result<int> run_init(const std::string& shell, Context& ctx, const std::vector<CompletionCommand>& commands);
+Result<int> run_init(const std::string& shell, Context& ctx, const std::vector<CommandSpec>& commands);
+
+/// `sesame completion SHELL`: prints only the completions (what packages install).
+Result<int> run_completion(const std::string& shell, Context& ctx, const std::vector<CommandSpec>& commands);
 
 /// The absolute path of the running sesame binary (/proc/self/exe).
 std::string self_path();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "shell/completions.hpp"
 #include "shell/export_format.hpp"
 
 namespace sesame {
@@ -31,19 +32,7 @@ aws() {
 }
 )SH";
 
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
-    return out;
-}
-
-std::string bash_script(const std::string& bin, const std::vector<CompletionCommand>& commands) {
-    std::string names, flag_cases, profile_cmds;
-    for (const auto& c : commands) {
-        names += (names.empty() ? "" : " ") + c.name;
-        flag_cases += fmt::format("        {}) __sesame_words='{}' ;;\n", c.name, join(c.flags, " "));
-        if (c.takes_profile) profile_cmds += (profile_cmds.empty() ? "" : "|") + c.name;
-    }
+std::string bash_script(const std::string& bin, const std::vector<CommandSpec>& commands) {
     return fmt::format(R"SH(# sesame shell integration for bash: add  eval "$(sesame init bash)"  to ~/.bashrc
 __sesame_bin={bin}
 __sesame_prompt_update() {{
@@ -57,40 +46,12 @@ case ";${{PROMPT_COMMAND:-}};" in
         ;;
 esac
 {refresh}
-_sesame_complete() {{
-    local cur="${{COMP_WORDS[COMP_CWORD]}}" cmd="${{COMP_WORDS[1]:-}}" __sesame_words=''
-    if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "{names} --help --version --debug" -- "$cur"))
-        return
-    fi
-    if [[ "$cur" == -* ]]; then
-        case "$cmd" in
-{flag_cases}        esac
-        COMPREPLY=($(compgen -W "$__sesame_words --help" -- "$cur"))
-        return
-    fi
-    case "$cmd" in
-        {profile_cmds}) COMPREPLY=($(compgen -W "$("$__sesame_bin" list --names 2>/dev/null)" -- "$cur")) ;;
-        init) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
-    esac
-}}
-complete -F _sesame_complete sesame
-)SH",
+{completions})SH",
                        fmt::arg("bin", shell_quote(bin)), fmt::arg("refresh", k_posix_refresh),
-                       fmt::arg("names", names), fmt::arg("flag_cases", flag_cases),
-                       fmt::arg("profile_cmds", profile_cmds));
+                       fmt::arg("completions", completion_script(ShellKind::Bash, commands)));
 }
 
-std::string zsh_script(const std::string& bin, const std::vector<CompletionCommand>& commands) {
-    std::string described, flag_cases, profile_cmds;
-    for (const auto& c : commands) {
-        std::string summary = c.summary;
-        for (auto& ch : summary)
-            if (ch == '\'' || ch == ':') ch = ' ';
-        described += fmt::format("        '{}:{}'\n", c.name, summary);
-        flag_cases += fmt::format("        {}) compadd -- {} --help ;;\n", c.name, join(c.flags, " "));
-        if (c.takes_profile) profile_cmds += (profile_cmds.empty() ? "" : "|") + c.name;
-    }
+std::string zsh_script(const std::string& bin, const std::vector<CommandSpec>& commands) {
     return fmt::format(R"SH(# sesame shell integration for zsh: add  eval "$(sesame init zsh)"  to ~/.zshrc
 typeset -g __sesame_bin={bin}
 typeset -g __sesame_segment=''
@@ -104,34 +65,12 @@ if [[ "$PROMPT" != *'${{__sesame_segment}}'* ]]; then
     PROMPT='${{__sesame_segment}}'"$PROMPT"
 fi
 {refresh}
-_sesame() {{
-    local -a __sesame_commands
-    __sesame_commands=(
-{described}    )
-    if (( CURRENT == 2 )); then
-        _describe 'sesame command' __sesame_commands
-        return
-    fi
-    if [[ "${{words[CURRENT]}}" == -* ]]; then
-        case "${{words[2]}}" in
-{flag_cases}        esac
-        return
-    fi
-    case "${{words[2]}}" in
-        {profile_cmds}) compadd -- ${{(f)"$("$__sesame_bin" list --names 2>/dev/null)"}} ;;
-        init) compadd -- bash zsh fish ;;
-    esac
-}}
-if (( $+functions[compdef] )); then
-    compdef _sesame sesame
-fi
-)SH",
+{completions})SH",
                        fmt::arg("bin", shell_quote(bin)), fmt::arg("refresh", k_posix_refresh),
-                       fmt::arg("described", described), fmt::arg("flag_cases", flag_cases),
-                       fmt::arg("profile_cmds", profile_cmds));
+                       fmt::arg("completions", completion_script(ShellKind::Zsh, commands)));
 }
 
-std::string fish_quote_arg(std::string_view s) {
+std::string fish_quote(std::string_view s) {
     std::string out = "'";
     for (char c : s) {
         if (c == '\\' || c == '\'') out.push_back('\\');
@@ -140,18 +79,7 @@ std::string fish_quote_arg(std::string_view s) {
     return out + "'";
 }
 
-std::string fish_script(const std::string& bin, const std::vector<CompletionCommand>& commands) {
-    std::string completions, profile_cmds;
-    for (const auto& c : commands) {
-        completions += fmt::format("complete -c sesame -n __fish_use_subcommand -a {} -d {}\n", c.name,
-                                   fish_quote_arg(c.summary));
-        for (const auto& f : c.flags) {
-            if (f.starts_with("--"))
-                completions += fmt::format("complete -c sesame -n '__fish_seen_subcommand_from {}' -l {}\n",
-                                           c.name, f.substr(2));
-        }
-        if (c.takes_profile) profile_cmds += (profile_cmds.empty() ? "" : " ") + c.name;
-    }
+std::string fish_script(const std::string& bin, const std::vector<CommandSpec>& commands) {
     return fmt::format(
         R"SH(# sesame shell integration for fish: add  {bin_plain} init fish | source  to ~/.config/fish/config.fish
 set -g __sesame_bin {bin}
@@ -189,25 +117,15 @@ function aws --wraps aws --description 'aws with sesame credentials refreshed fi
     __sesame_maybe_refresh; or return $status
     command aws $argv
 end
-complete -c sesame -f
-{completions}complete -c sesame -n '__fish_seen_subcommand_from {profile_cmds}' -a '($__sesame_bin list --names 2>/dev/null)'
-complete -c sesame -n '__fish_seen_subcommand_from init' -a 'bash zsh fish'
-)SH",
-        fmt::arg("bin", fish_quote_arg(bin)), fmt::arg("bin_plain", bin),
-        fmt::arg("completions", completions), fmt::arg("profile_cmds", profile_cmds));
+{completions})SH",
+        fmt::arg("bin", fish_quote(bin)), fmt::arg("bin_plain", bin),
+        fmt::arg("completions", completion_script(ShellKind::Fish, commands)));
 }
 
 }  // namespace
 
-Result<ShellKind> parse_shell_kind(std::string_view name) {
-    if (name == "bash") return ShellKind::Bash;
-    if (name == "zsh") return ShellKind::Zsh;
-    if (name == "fish") return ShellKind::Fish;
-    return fail(fmt::format("no shell integration for \"{}\"", name), "use bash, zsh or fish");
-}
-
 std::string init_script(ShellKind shell, const std::string& sesame_path,
-                        const std::vector<CompletionCommand>& commands) {
+                        const std::vector<CommandSpec>& commands) {
     switch (shell) {
         case ShellKind::Bash:
             return bash_script(sesame_path, commands);

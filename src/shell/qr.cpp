@@ -49,6 +49,7 @@ namespace {
 struct QrencodeLib {
     decltype(&QRcode_encodeString) encode = nullptr;
     decltype(&QRcode_free) free = nullptr;
+    decltype(&QRcode_APIVersionString) version = nullptr;
 };
 
 Result<QrencodeLib> load_qrencode() {
@@ -58,12 +59,19 @@ Result<QrencodeLib> load_qrencode() {
     QrencodeLib lib;
     lib.encode = reinterpret_cast<decltype(lib.encode)>(::dlsym(handle, "QRcode_encodeString"));
     lib.free = reinterpret_cast<decltype(lib.free)>(::dlsym(handle, "QRcode_free"));
-    if (!lib.encode || !lib.free)
-        return fail("cannot draw the QR code: libqrencode.so.4 lacks QRcode_encodeString");
+    lib.version = reinterpret_cast<decltype(lib.version)>(::dlsym(handle, "QRcode_APIVersionString"));
+    if (!lib.encode || !lib.free || !lib.version)
+        return fail("cannot draw the QR code: libqrencode.so.4 lacks the functions sesame uses");
     return lib;
 }
 
 }  // namespace
+
+Result<std::string> qrencode_version() {
+    auto lib = load_qrencode();
+    if (!lib) return std::unexpected(lib.error());
+    return std::string(lib->version());
+}
 
 Result<QrMatrix> qr_encode(const Secret& text) {
     if (text.reveal().find('\0') != std::string::npos)

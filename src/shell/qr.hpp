@@ -32,6 +32,10 @@ class QrMatrix {
     Secret m_modules;
 };
 
+/// libqrencode's version ("4.1.1"), loading it as drawing a code would; the error says why it
+/// cannot be used. For `sesame --version`.
+Result<std::string> qrencode_version();
+
 /// Encodes `text` with libqrencode as 8-bit data, error correction M, the smallest version that
 /// holds it. Fails when the text is too long for any version.
 Result<QrMatrix> qr_encode(const Secret& text);

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "prompt/prompt.hpp"
-
 namespace sesame {
 namespace {
 
@@ -32,28 +30,6 @@ TEST(QuickParse, TakesOnlyThePlainestForms) {
              {"list"},
          }) {
         EXPECT_FALSE(parse_quick(args)) << args.front() << " " << args.size();
-    }
-}
-
-class SilentPrompt final : public Prompt {
-  public:
-    Result<std::string> ask(std::string_view) override { return fail("no"); }
-    Result<Secret> ask_secret(std::string_view) override { return fail("no"); }
-    void tell(std::string_view) override {}
-};
-
-/// The completion table lists flags by hand; every one must be a flag the command accepts.
-TEST(CommandTable, EveryListedFlagIsAccepted) {
-    SystemClock clock;
-    SilentPrompt prompt;
-    for (const auto& c : commands()) {
-        std::string out;
-        Context ctx(Env{}, clock, prompt, Log{}, [&](std::string_view s) { out += s; }, {});
-        std::string err;
-        int code = run_app({c.name, "--help"}, ctx, [&](std::string_view s) { err += s; });
-        EXPECT_EQ(code, 0) << c.name << ": " << err;
-        for (const auto& flag : c.flags)
-            EXPECT_NE(out.find(flag), std::string::npos) << c.name << " " << flag;
     }
 }
 

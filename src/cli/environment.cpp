@@ -1,0 +1,88 @@
+#include "cli/environment.hpp"
+
+namespace sesame {
+
+const std::vector<EnvironmentVariable>& environment_variables() {
+    using E = EnvironmentVariable;
+    static const std::vector<EnvironmentVariable> table{
+        {"SESAME_FILE_DIR", E::Read,
+         "The vault's folder (default $XDG_DATA_HOME/sesame, i.e. ~/.local/share/sesame)."},
+        {"SESAME_FILE_PASSPHRASE", E::Read,
+         "The vault passphrase, for scripts and CI (otherwise asked on the terminal). A kept unlocked key is "
+         "used only when this is the right passphrase."},
+        {"SESAME_MIN_TTL", E::Read, "Reuse a cached session while more than this remains (default 5m)."},
+        {"SESAME_UNLOCK_TTL", E::Read,
+         "Keep the unlocked vault key this long without use (default 1h; 0 asks every time)."},
+        {"SESAME_KEY_CACHE", E::Read,
+         "Where the unlocked key is kept: keyring, agent or none (default: the kernel keyring where it "
+         "works, "
+         "else the agent)."},
+        {"SESAME_LOCK_WAIT", E::Read,
+         "How long a command waits for another that holds a prompt or a refresh (default 5m)."},
+        {"SESAME_SERVER_MIN_TTL", E::Read,
+         "The least time left on credentials the loopback endpoints serve (default 15m)."},
+        {"SESAME_FEDERATION_URL", E::Read,
+         "The sign-in federation endpoint login uses (default: the partition's, e.g. "
+         "https://signin.aws.amazon.com/federation)."},
+        {"SESAME_PROFILE", E::Read,
+         "Set by sesame for the command: the profile its credentials are for; prompt reads it."},
+        {"AWS_PROFILE", E::Read, "The profile to use when none is given (then \"default\")."},
+        {"AWS_CONFIG_FILE", E::Read, "The AWS config file (default ~/.aws/config)."},
+        {"AWS_SHARED_CREDENTIALS_FILE", E::Read, "The AWS credentials file (default ~/.aws/credentials)."},
+        {"AWS_REGION", E::Read, "The region, over the profile's (also set for the command)."},
+        {"AWS_DEFAULT_REGION", E::Read, "The region when AWS_REGION is unset (also set for the command)."},
+        {"AWS_ENDPOINT_URL", E::Read, "An endpoint for every service, as in the AWS CLI."},
+        {"AWS_ENDPOINT_URL_<SERVICE>", E::Read,
+         "An endpoint for one service (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM, ...), over "
+         "AWS_ENDPOINT_URL."},
+        {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", E::Read,
+         "true: ignore the endpoint variables and the config's endpoint settings."},
+        {"AWS_STS_REGIONAL_ENDPOINTS", E::Read, "regional (default) or legacy: which STS endpoint to call."},
+        {"AWS_MFA_SERIAL", E::Read, "The MFA device, over the profile's mfa_serial (as in aws-vault)."},
+        {"AWS_ROLE_ARN", E::Read, "The role to assume, over the profile's role_arn (as in aws-vault)."},
+        {"AWS_ROLE_SESSION_NAME", E::Read, "The role session name, over the profile's (as in aws-vault)."},
+        {"AWS_ACCESS_KEY_ID", E::Read,
+         "With add --env: the access key id to store (removed from the command's environment)."},
+        {"AWS_SECRET_ACCESS_KEY", E::Read,
+         "With add --env: the secret access key to store (removed from the command's environment)."},
+        {"AWS_CA_BUNDLE", E::Read, "A PEM file of certificate authorities to trust for AWS endpoints."},
+        {"HTTPS_PROXY", E::Read, "Proxy for https URLs (also https_proxy)."},
+        {"HTTP_PROXY", E::Read, "Proxy for http URLs (also http_proxy)."},
+        {"NO_PROXY", E::Read, "Hosts reached without the proxy (also no_proxy)."},
+        {"BROWSER", E::Read,
+         "The browser login opens (a :-separated list; %s stands for the URL), else xdg-open (open on "
+         "macOS)."},
+        {"SHELL", E::Read, "The shell exec runs without a command, and that shell starts."},
+        {"NO_COLOR", E::Read, "Set: the prompt segment has no colours."},
+        {"COLORFGBG", E::Read, "mfa-setup --qr auto: the terminal's colours, to draw a QR code that scans."},
+        {"XDG_DATA_HOME", E::Read, "Where the vault lives by default ($XDG_DATA_HOME/sesame)."},
+        {"XDG_CACHE_HOME", E::Read,
+         "Where big configs are indexed ($XDG_CACHE_HOME/sesame, default ~/.cache/sesame)."},
+        {"XDG_RUNTIME_DIR", E::Read,
+         "Where the key agent's socket and the endpoints' token files are made ($XDG_RUNTIME_DIR/sesame)."},
+        {"TMPDIR", E::Read,
+         "Where the endpoints' token files are made without XDG_RUNTIME_DIR (default /tmp)."},
+        {"HOME", E::Read, "Where ~/.aws and the XDG defaults are."},
+
+        {"AWS_SESSION_TOKEN", E::SetForCommand, "The session token of the temporary credentials."},
+        {"AWS_CREDENTIAL_EXPIRATION", E::SetForCommand, "When the credentials expire (RFC 3339, UTC)."},
+        {"AWS_CONTAINER_CREDENTIALS_FULL_URI", E::SetForCommand,
+         "exec --ecs-server: the loopback endpoint's URL."},
+        {"AWS_CONTAINER_AUTHORIZATION_TOKEN", E::SetForCommand, "exec --ecs-server: the endpoint's token."},
+        {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", E::SetForCommand,
+         "exec --ecs-server: a 0600 file holding the token."},
+        {"AWS_EC2_METADATA_SERVICE_ENDPOINT", E::SetForCommand,
+         "exec --ec2-server: the loopback instance-metadata endpoint."},
+
+        {"AWS_DEFAULT_PROFILE", E::RemovedFromCommand,
+         "Removed, so that it cannot override the credentials."},
+        {"AWS_SECURITY_TOKEN", E::RemovedFromCommand, "Removed: an old name of AWS_SESSION_TOKEN."},
+        {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", E::RemovedFromCommand,
+         "Removed, so that SDKs use the credentials sesame gives."},
+        {"AWS_EC2_METADATA_DISABLED", E::RemovedFromCommand,
+         "Removed with --ec2-server, so that SDKs ask the endpoint."},
+    };
+    return table;
+}
+
+}  // namespace sesame
