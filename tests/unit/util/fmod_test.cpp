@@ -32,7 +32,9 @@ TEST(ExactFmod, MatchesLibmOnRandomBitPatterns) {
     std::mt19937_64 rng(20261130);
     for (int n = 0; n < 500'000; ++n) {
         double x = std::bit_cast<double>(rng()), y = std::bit_cast<double>(rng());
-        if (n % 3 == 1) y = std::ldexp(y, -std::ilogb(y) + std::ilogb(x) - static_cast<int>(rng() % 60));
+        // A third of the divisors scaled to within 2^60 of x, where the long division is longest.
+        if (n % 3 == 1 && std::isnormal(x) && std::isnormal(y))
+            y = std::ldexp(y, -std::ilogb(y) + std::ilogb(x) - static_cast<int>(rng() % 60));
         ASSERT_TRUE(same(exact_fmod(x, y), std::fmod(x, y))) << std::hexfloat << x << " % " << y;
     }
 }
