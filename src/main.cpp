@@ -15,7 +15,9 @@
 /// The C library's fmod, for pugixml's XPath: defined here so that the binary needs neither
 /// libm.so (a library load at every start) nor glibc's libm.a (a private glibc symbol, which
 /// pins a package to one glibc version). See util/fmod.hpp.
-extern "C" double fmod(double x, double y) noexcept { return sesame::exact_fmod(x, y); }
+extern "C" double fmod(double x, double y) noexcept {
+    return sesame::exact_fmod(x, y);
+}
 
 namespace {
 

@@ -13,17 +13,36 @@ namespace {
 
 /// Bit-for-bit equal, or both NaN.
 ::testing::AssertionResult same(double a, double b) {
-    if ((std::isnan(a) && std::isnan(b)) || std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b))
+    if ((std::isnan(a) && std::isnan(b)) ||
+        std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b))
         return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << a << " != " << b;
 }
 
 // The unit tests link libm's fmod (only the sesame binary replaces it), so libm is the oracle.
 TEST(ExactFmod, MatchesLibmOnEdgeCases) {
-    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity(),
+                 nan = std::numeric_limits<double>::quiet_NaN();
     const double tiny = std::numeric_limits<double>::denorm_min(), big = std::numeric_limits<double>::max();
-    const double values[] = {0.0,  -0.0, 1.0,  -1.0, 0.5, 3.0,  -7.25,         1e300, -1e-300, tiny,
-                             -tiny, big, -big, inf,  -inf, nan, 2.2250738585072014e-308, 5.5, 1e-310};
+    const double values[] = {0.0,
+                             -0.0,
+                             1.0,
+                             -1.0,
+                             0.5,
+                             3.0,
+                             -7.25,
+                             1e300,
+                             -1e-300,
+                             tiny,
+                             -tiny,
+                             big,
+                             -big,
+                             inf,
+                             -inf,
+                             nan,
+                             2.2250738585072014e-308,
+                             5.5,
+                             1e-310};
     for (double x : values)
         for (double y : values) EXPECT_TRUE(same(exact_fmod(x, y), std::fmod(x, y))) << x << " % " << y;
 }
