@@ -40,6 +40,7 @@ bool would_block(int err) {
 void answer(Connection& c, const Responder& respond) {
     const ServerRequest& request = c.request;
     ServerResponse response = respond(request);
+    if (response.status < 400) c.trusted = true;
     bool keep_alive = wants_keep_alive(request) && !response_wants_close(response);
     append_response(c.out, response, keep_alive, request.method == "HEAD");
     if (!keep_alive) c.close_after_write = true;

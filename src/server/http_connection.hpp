@@ -73,6 +73,7 @@ struct Connection {
     ServerRequest request;  ///< reused, so its strings keep their capacity across requests
     uint32_t interest = EPOLLIN;
     bool served_any = false;         ///< a first request was answered (until then: Wait::request)
+    bool trusted = false;            ///< some answer was a success (2xx/3xx): the client holds a token
     bool read_closed = false;        ///< the peer shut down its side
     bool close_after_write = false;  ///< an error or `Connection: close`: no more requests
     bool lingering = false;          ///< our side is shut down; draining the peer until it closes

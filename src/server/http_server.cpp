@@ -17,6 +17,7 @@
 #include <map>
 #include <vector>
 
+#include "platform/peer_uid.hpp"
 #include "server/http_connection.hpp"
 
 namespace sesame {
@@ -48,6 +49,8 @@ struct HttpServer::Impl {
     TimerList idle;  ///< Wait::idle: idle_timeout
     SteadyTime now;  ///< read once per loop iteration
     bool stopping = false;
+    PeerUidLookup peer_uid;
+    uid_t own_uid = ::geteuid();
 
     ~Impl() { close_all_connections(); }
 
@@ -61,6 +64,8 @@ struct HttpServer::Impl {
     void dispatch(const epoll_event& event);
     void accept_connections();
     void add_connection(int fd);
+    bool refuse_other_users(int fd);
+    bool make_room();
     void close_connection(Connection& c);
     void close_all_connections();
     void on_connection_event(Connection& c, uint32_t events);
@@ -155,13 +160,42 @@ void HttpServer::Impl::accept_connections() {
                 diagnose(fmt::format("accept failed: {}", errno_text(err)));
             return;
         }
-        if (connection_count >= limits.max_connections) {
+        if (limits.only_own_uid && refuse_other_users(fd)) continue;
+        if (connection_count >= limits.max_connections && !make_room()) {
             ::close(fd);
             diagnose(fmt::format("{} connections are open, the limit; refused one", connection_count));
             continue;
         }
         add_connection(fd);
     }
+}
+
+/// True (and the connection answered 403 and closed) when the client is not this user.
+bool HttpServer::Impl::refuse_other_users(int fd) {
+    auto uid = peer_uid(fd);
+    if (uid && *uid == own_uid) return false;
+    std::string out;
+    append_response(out, error_response(403, "this endpoint serves only the user who started it"), false,
+                    false);
+    ssize_t rc = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);  // best effort
+    (void)rc;
+    ::close(fd);
+    diagnose(uid ? fmt::format("refused a connection from uid {}", *uid)
+                 : std::string("refused a connection whose user could not be found"));
+    return true;
+}
+
+/// Closes one connection to make room for a new one (ServerLimits::max_connections).
+bool HttpServer::Impl::make_room() {
+    Connection* victim = nullptr;
+    for (Connection* c = idle.front(); c && !victim; c = c->next)
+        if (!c->trusted) victim = c;
+    for (Connection* c = busy.front(); c && !victim; c = c->next)
+        if (c->wait == Wait::request && !c->served_any) victim = c;
+    if (!victim) victim = idle.front();
+    if (!victim) return false;
+    close_connection(*victim);
+    return true;
 }
 
 void HttpServer::Impl::add_connection(int fd) {

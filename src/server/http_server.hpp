@@ -22,7 +22,14 @@ struct ServerLimits {
     /// read for this long is abandoned; a connection being closed waits this long for the peer.
     std::chrono::milliseconds request_timeout{5000};
     std::chrono::milliseconds idle_timeout{60000};  ///< idle keep-alive connections are closed after this
-    size_t max_connections = 512;                   ///< beyond: accepted and closed at once
+    /// At the limit a new connection makes room by closing, in this order, the oldest idle
+    /// connection that never had a successful answer, the oldest one still waiting for its first
+    /// request, the oldest idle one; only when none is left is it refused. So clients without a
+    /// token cannot crowd out one that has it.
+    size_t max_connections = 512;
+    /// Answer only connections whose client socket belongs to this process's user (its euid):
+    /// others get 403 before anything is read. Off only in tests of other limits.
+    bool only_own_uid = true;
 };
 
 /// A small HTTP/1.1 server on 127.0.0.1 for the credential endpoints SDKs poll (ECS-style and
@@ -30,9 +37,10 @@ struct ServerLimits {
 /// parsing (see RequestParser) and bounded memory per connection.
 ///
 /// Because whatever it serves is a credential, it is hardened against the browser next door:
-/// it binds the loopback address only, and a request whose Host is not `127.0.0.1:<port>` or
-/// `localhost:<port>` (the bare name only when the port is 80) gets 403 without reaching the
-/// handler, which defeats DNS rebinding. It never logs: requests carry tokens.
+/// it binds the loopback address only, serves only its own user (ServerLimits::only_own_uid:
+/// another local user gets 403 before the request is read), and a request whose Host is not
+/// `127.0.0.1:<port>` or `localhost:<port>` (the bare name only when the port is 80) gets 403 without
+/// reaching the handler, which defeats DNS rebinding. It never logs: requests carry tokens.
 ///
 /// The event loop measures its timeouts with std::chrono::steady_clock rather than an injected
 /// Clock: epoll_wait waits real time, so a fake clock could not drive it anyway.

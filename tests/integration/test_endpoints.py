@@ -230,6 +230,95 @@ class EndpointTest(SesameTestCase):
         status, _ = http_request(port, "PUT", "/latest/api/token", {"Host": host})
         self.assertEqual(status, 400, "a token request needs a TTL")
 
+    def as_other_user(self, port: int, request: str) -> str:
+        """Sends `request` to 127.0.0.1:port as the uid `nobody` (setpriv, bash's /dev/tcp) and
+        returns the response's status line, or what went wrong."""
+        # A refused client is answered as soon as it connects, before it has sent anything: read
+        # first (writing to the closed socket would end bash with SIGPIPE), then send and read.
+        script = ('exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 9; trap "" PIPE; '
+                  'if ! IFS= read -r -t 2 line <&3; then printf "%b" "$2" >&3; IFS= read -r -t 5 line <&3; fi; '
+                  'printf "%s" "$line"')
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/bash", "-c", script, "-", str(port),
+             request.replace("\r\n", "\\r\\n")],
+            capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
+        return proc.stdout.strip() or f"exit {proc.returncode}: {proc.stderr}"
+
+    def test_another_user_is_refused_by_both_endpoints_even_with_the_token(self) -> None:
+        if os.geteuid() != 0:
+            self.skipTest("needs root to act as another uid (setpriv)")
+        _, ecs = self.start_server("admin", "--ecs")
+        url = ecs["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        port = self.port_of(url)
+        path = url.split(str(port), 1)[1]
+        token = ecs["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {token}\r\n\r\n"
+        self.assertEqual(self.as_other_user(port, request), "HTTP/1.1 403 Forbidden", "ECS, with the right token")
+        status, _ = http_request(port, "GET", path, {"Host": f"127.0.0.1:{port}", "Authorization": token})
+        self.assertEqual(status, 200, "the user who started it is still served")
+
+        _, ec2 = self.start_server("admin", "--ec2", "--imdsv1")
+        port = self.port_of(ec2["AWS_EC2_METADATA_SERVICE_ENDPOINT"])
+        token_request = (f"PUT /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                         "X-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 0\r\n\r\n")
+        self.assertEqual(self.as_other_user(port, token_request), "HTTP/1.1 403 Forbidden", "an IMDSv2 token")
+        read = f"GET /latest/meta-data/iam/security-credentials/admin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+        self.assertEqual(self.as_other_user(port, read), "HTTP/1.1 403 Forbidden", "a token-less IMDSv1 read")
+        status, _ = http_request(port, "PUT", "/latest/api/token",
+                                 {"Host": f"127.0.0.1:{port}", "X-aws-ec2-metadata-token-ttl-seconds": "60"})
+        self.assertEqual(status, 200)
+
+    def test_a_good_client_is_served_while_10000_junk_connections_arrive(self) -> None:
+        import threading
+        _, ecs = self.start_server("admin", "--ecs")
+        url = ecs["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        port = self.port_of(url)
+        path = url.split(str(port), 1)[1]
+        headers = {"Host": f"127.0.0.1:{port}", "Authorization": ecs["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+        status, _ = http_request(port, "GET", path, headers)  # the first fetch, before the flood
+        self.assertEqual(status, 200)
+        opened = 0
+        done = threading.Event()
+
+        def flood() -> None:
+            # 10,000 connections without a token, up to 900 held open at once (the limit is 512):
+            # half silent, half asking without a token and then idling on keep-alive.
+            nonlocal opened
+            held: list[socket.socket] = []
+            deadline = time.monotonic() + 60
+            while opened < 10_000 and time.monotonic() < deadline:
+                try:
+                    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+                except OSError:
+                    continue
+                opened += 1
+                if opened % 2:
+                    s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                held.append(s)
+                if len(held) > 900:
+                    held.pop(0).close()
+            for s in held:
+                s.close()
+            done.set()
+
+        thread = threading.Thread(target=flood)
+        thread.start()
+        served = failures = 0
+        while not done.is_set():
+            try:
+                status, body = http_request(port, "GET", path, headers)
+                served += status == 200 and "AccessKeyId" in body
+                failures += status != 200
+            except OSError as e:
+                failures += 1
+                print(f"good client failed: {e}")
+            time.sleep(0.02)
+        thread.join()
+        print(f"junk connections: {opened}, good requests served: {served}, failed: {failures}")
+        self.assertEqual(opened, 10_000, "the flood finished in time")
+        self.assertGreater(served, 10)
+        self.assertEqual(failures, 0)
+
     def test_imdsv1_allows_tokenless_reads(self) -> None:
         _, variables = self.start_server("admin", "--ec2", "--imdsv1")
         port = self.port_of(variables["AWS_EC2_METADATA_SERVICE_ENDPOINT"])

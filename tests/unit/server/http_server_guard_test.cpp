@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -147,7 +148,7 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
     EXPECT_GE(std::chrono::steady_clock::now() - began, 200ms);
 }
 
-TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
+TEST_F(HttpServerTest, AtTheLimitANewConnectionClosesTheOldestIdleOne) {
     start({.max_connections = 2});
     Client first(port()), second(port());
     for (Client* c : {&first, &second}) {
@@ -155,9 +156,73 @@ TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
         ASSERT_TRUE(c->read_response());
     }
     Client third(port());
-    EXPECT_TRUE(third.closed_by_server());
-    first.send(get("/still"));
-    EXPECT_TRUE(first.read_response());
+    third.send(get("/third"));
+    auto response = third.read_response();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_TRUE(first.closed_by_server()) << "the oldest idle connection made room";
+    second.send(get("/still"));
+    EXPECT_TRUE(second.read_response());
+}
+
+/// 520 idle keep-alive connections without a token once locked every client out for a minute.
+TEST_F(HttpServerTest, ClientsWithoutSuccessAreClosedFirstToMakeRoom) {
+    start({.max_connections = 8});
+    Client good(port());
+    good.send(get("/"));
+    ASSERT_EQ(good.read_response()->status, 200);
+    std::vector<std::unique_ptr<Client>> junk;
+    for (int i = 0; i < 5; ++i) {  // answered 401, then kept alive
+        junk.push_back(std::make_unique<Client>(port()));
+        junk.back()->send(get("/denied"));
+        ASSERT_EQ(junk.back()->read_response()->status, 401);
+    }
+    for (int i = 0; i < 50; ++i) junk.push_back(std::make_unique<Client>(port()));  // silent
+    for (int i = 0; i < 20; ++i) {
+        Client fresh(port());
+        fresh.send(get("/fresh"));
+        auto response = fresh.read_response();
+        ASSERT_TRUE(response) << i;
+        EXPECT_EQ(response->status, 200);
+    }
+    good.send(get("/again"));
+    auto again = good.read_response();
+    ASSERT_TRUE(again) << "the client that had a success kept its connection";
+    EXPECT_EQ(again->status, 200);
+}
+
+/// The endpoints' loopback port is open to every user of the machine: only the user who
+/// started the server is answered (needs root, to become another user).
+TEST_F(HttpServerTest, AnotherUserGets403BeforeTheRequestIsRead) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to connect as another uid";
+    start();
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe(pipe_fds), 0);
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(pipe_fds[0]);
+        int status = -1;
+        if (::setresgid(65534, 65534, 65534) == 0 && ::setresuid(65534, 65534, 65534) == 0) {
+            Client client(port());
+            client.send(get("/"));
+            auto response = client.read_response();
+            status = response ? response->status : 0;
+        }
+        [[maybe_unused]] auto n = ::write(pipe_fds[1], &status, sizeof status);
+        ::_exit(0);
+    }
+    ::close(pipe_fds[1]);
+    int status = -1;
+    ASSERT_EQ(::read(pipe_fds[0], &status, sizeof status), static_cast<ssize_t>(sizeof status));
+    ::close(pipe_fds[0]);
+    ::waitpid(child, nullptr, 0);
+    EXPECT_EQ(status, 403);
+    EXPECT_EQ(request_count(), 0u) << "the handler never saw the request";
+
+    Client own(port());
+    own.send(get("/"));
+    EXPECT_EQ(own.read_response()->status, 200);
 }
 
 }  // namespace

@@ -130,12 +130,14 @@ class HttpServerTest : public ::testing::Test {
         if (m_thread.joinable()) m_thread.join();
     }
 
-    /// Echoes what it got; "/throw" throws, "/large" returns 1 MB, "/close" asks to close.
+    /// Echoes what it got; "/denied" answers 401, "/throw" throws, "/large" returns 1 MB, "/close" asks to
+    /// close.
     ServerResponse handle(const ServerRequest& request) {
         {
             std::lock_guard lock(m_mutex);
             m_requests.push_back(request);
         }
+        if (request.path == "/denied") return {401, {}, "no token"};
         if (request.path == "/throw") throw std::runtime_error("secret-token-in-message");
         if (request.path == "/large") return {200, {}, std::string(1'000'000, 'L') + request.target};
         if (request.path == "/bad-header") return {200, {{"X-Evil", "a\r\nSet-Cookie: b"}}, ""};
