@@ -9,6 +9,7 @@
 
 #include "aws/curl_http.hpp"
 #include "cli/app.hpp"
+#include "platform/process.hpp"
 #include "prompt/terminal.hpp"
 #include "util/fmod.hpp"
 
@@ -32,6 +33,7 @@ void write_fd(int fd, std::string_view s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    sesame::protect_from_dumps();
     if (sodium_init() < 0) {
         write_fd(STDERR_FILENO, "sesame: libsodium could not be initialised\n");
         return 1;

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,10 +13,22 @@
 namespace sesame {
 namespace {
 
+/// The user's core size limit before protect_from_dumps(), restored for the programs sesame starts.
+rlimit g_user_core_limit{RLIM_INFINITY, RLIM_INFINITY};
+bool g_core_limit_saved = false;
+
+void restore_user_core_limit() {
+    if (g_core_limit_saved) ::setrlimit(RLIMIT_CORE, &g_user_core_limit);
+}
+
 std::vector<std::string> flatten(const std::map<std::string, std::string>& env) {
     std::vector<std::string> out;
     out.reserve(env.size());
-    for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+    for (const auto& [k, v] : env) {
+        bool secret = false;
+        for (const char* name : k_secret_variables) secret = secret || k == name;
+        if (!secret) out.push_back(k + "=" + v);
+    }
     return out;
 }
 
@@ -28,6 +42,15 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 }  // namespace
 
+void protect_from_dumps() {
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (::getrlimit(RLIMIT_CORE, &g_user_core_limit) == 0) {
+        g_core_limit_saved = true;
+        rlimit none{0, g_user_core_limit.rlim_max};  // the hard limit stays, so it can be restored
+        ::setrlimit(RLIMIT_CORE, &none);
+    }
+}
+
 Error exec_replace(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     if (argv.empty()) return Error{"no command to run"};
     std::vector<std::string> args = argv;
@@ -36,7 +59,9 @@ Error exec_replace(const std::vector<std::string>& argv, const std::map<std::str
     auto envp = pointers(vars);
     // execvpe searches the PATH of *this* process; point it at the child's PATH instead.
     if (auto it = env.find("PATH"); it != env.end()) setenv("PATH", it->second.c_str(), 1);
+    restore_user_core_limit();
     ::execvpe(argp[0], argp.data(), envp.data());
+    protect_from_dumps();  // still sesame: the exec failed
     int err = errno;
     return Error{fmt::format("cannot run \"{}\": {}", argv[0], std::strerror(err)),
                  err == ENOENT ? "check the command name and PATH" : "", err == ENOENT ? 127 : 126};
@@ -61,6 +86,7 @@ Result<CapturedOutput> run_shell_capture(const std::string& command,
         int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
         ::dup2(pipefd[1], STDOUT_FILENO);
+        restore_user_core_limit();
         ::execve("/bin/sh", argv, envp.data());
         _exit(127);
     }

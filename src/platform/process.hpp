@@ -8,8 +8,18 @@
 
 namespace sesame {
 
-/// Replaces this process with `argv` (searched in PATH from `env`), with exactly `env` as its
-/// environment. Returns only on failure, with an Error naming the command.
+/// Variables that hold sesame's own secrets. No program sesame starts gets them (exec, shell,
+/// the endpoints' command, credential_process): both ways of starting one drop them here.
+inline constexpr const char* k_secret_variables[] = {"SESAME_FILE_PASSPHRASE"};
+
+/// Makes this process non-dumpable (no core file; /proc/PID/mem and ptrace closed to other
+/// processes of the same user that lack CAP_SYS_PTRACE) and sets its core size limit to 0.
+/// Programs it starts get the user's own core limit back and are dumpable again (execve resets
+/// that flag). Called first thing in main: every sesame process may hold a key.
+void protect_from_dumps();
+
+/// Replaces this process with `argv` (searched in PATH from `env`), with `env` less
+/// k_secret_variables as its environment. Returns only on failure, with an Error naming the command.
 Error exec_replace(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
 
 struct CapturedOutput {

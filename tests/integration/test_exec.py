@@ -4,6 +4,7 @@ STS calls are counted from the server's own log, never from sesame's output."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -243,6 +244,58 @@ class ExecTest(SesameTestCase):
             "sts", Keys(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]), env["AWS_SESSION_TOKEN"]
         )
         self.assertTrue(sts.get_caller_identity()["Arn"].startswith(ADMIN_ARN_PREFIX))
+
+    def test_no_child_gets_the_vault_passphrase(self) -> None:
+        """exec's command, the command of exec --ecs-server, a credential_process and a shell
+        never see SESAME_FILE_PASSPHRASE (the sandbox always sets it)."""
+        passphrase = self.sb.env["SESAME_FILE_PASSPHRASE"]
+        dump = [sys.executable, "-c", "import os; print(sorted(os.environ))"]
+        for args in (["exec", "admin", "--"], ["exec", "admin", "--ecs-server", "--"]):
+            with self.subTest(" ".join(args)):
+                proc = self.sb.run(args + dump)
+                self.assertOk(proc)
+                self.assertIn("SESAME_PROFILE", proc.stdout)
+                self.assertNotIn("SESAME_FILE_PASSPHRASE", proc.stdout)
+                self.assertNotIn(passphrase, proc.stdout)
+        with self.subTest("shell"):
+            fake_shell = self.sb.root / "fake-shell"
+            fake_shell.write_text("#!/bin/sh\nenv\n")
+            fake_shell.chmod(0o700)
+            proc = self.sb.run(["shell", "admin"], env_extra={"SHELL": str(fake_shell)})
+            self.assertOk(proc)
+            self.assertIn("SESAME_PROFILE=admin", proc.stdout)
+            self.assertNotIn("SESAME_FILE_PASSPHRASE", proc.stdout)
+        seen = self.sb.root / "process-env"
+        script = self.sb.root / "cp.sh"
+        script.write_text(f"#!/bin/sh\nenv > {seen}\n"
+                          f"printf '{{\"Version\": 1, \"AccessKeyId\": \"{self.alice.access_key_id}\", "
+                          f"\"SecretAccessKey\": \"{self.alice.secret_access_key}\"}}'\n")
+        script.chmod(0o700)
+        self.sb.write_config(section("proc", credential_process=str(script)))
+        with self.subTest("credential_process"):
+            self.assertOk(self.sb.run(["export", "proc", "--format", "json", "--no-session"]))
+            self.assertIn("PATH=", seen.read_text())
+            self.assertNotIn("SESAME_FILE_PASSPHRASE", seen.read_text())
+
+    def test_sesame_cannot_be_read_or_dumped_by_its_own_children(self) -> None:
+        """The parent of an --ecs-server command holds keys for its whole life: it is not
+        dumpable (its children, same uid, cannot read /proc/PARENT/environ or mem) and its core
+        limit is 0, while the command gets the user's own core limit back. Run as an ordinary
+        user (nobody): root may read any process's memory whatever the process does."""
+        if os.geteuid() != 0:
+            self.skipTest("needs root to run sesame as another user (setpriv)")
+        subprocess.run(["chown", "-R", "65534:65534", str(self.sb.root)], check=True)
+        self.addCleanup(subprocess.run, ["chown", "-R", "0:0", str(self.sb.root)])
+        probe = ("cat /proc/$PPID/environ >/dev/null 2>&1 && echo parent-readable || echo parent-refused; "
+                 "grep 'core file' /proc/$PPID/limits | tr -s ' ' | cut -d' ' -f5 | sed 's/^/parent-core=/'; "
+                 "grep 'core file' /proc/self/limits | tr -s ' ' | cut -d' ' -f5 | sed 's/^/child-core=/'")
+        argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", 'ulimit -c 4096 && exec "$@"',
+                "-", sesame_bin(), "exec", "admin", "--ecs-server", "--", "sh", "-c", probe]
+        proc = self.sb.run_cmd(argv, env_extra={"SESAME_KEY_CACHE": "none"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("parent-refused", proc.stdout)
+        self.assertIn("parent-core=0", proc.stdout)
+        self.assertRegex(proc.stdout, r"child-core=[1-9]")
 
     def test_profile_defaults_to_aws_profile_then_default(self) -> None:
         env = self.exec_env(["-n"], env_extra={"AWS_PROFILE": "alice"})
