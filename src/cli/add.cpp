@@ -88,11 +88,6 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
                     "paste the 40-character secret exactly");
     }
 
-    // Work out the config change first, so a config we cannot write stops us before the vault changes.
-    auto current = read_file_if_exists(config_path);
-    if (!current) return std::unexpected(current.error());
-    auto new_config = with_profile_section(current->value_or(""), options.profile, **config);
-
     bool replaced = false;
     SESAME_TRY(ctx.vault().update([&](VaultData& data) -> Result<void> {
         replaced = data.keys.count(options.profile) > 0;
@@ -104,19 +99,23 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
     ctx.out(fmt::format("{} credentials of profile \"{}\" in the vault ({})\n",
                         replaced ? "Replaced" : "Added", options.profile, redact(key_id)));
 
-    if (new_config) {
-        auto dir = config_path.substr(0, config_path.find_last_of('/'));
-        if (!dir.empty() && dir != config_path) SESAME_TRY(ensure_private_dir(dir));
-        auto written = write_file_atomic(config_path, *new_config, 0600);
-        if (!written) {
-            return fail(fmt::format("keys stored, but {} could not be updated: {}", config_path,
-                                    written.error().message),
-                        fmt::format("add a [profile {}] section to it by hand", options.profile));
-        }
+    // The section is added to the config as it is once the lock is held, so that concurrent
+    // adds (and the user's own edits) are all kept.
+    auto added =
+        ctx.edit_config([&](const std::optional<std::string>& text) -> Result<std::optional<std::string>> {
+            auto fresh = AwsConfig::parse(text.value_or(""), "", (*config)->paths());
+            if (!fresh) return std::unexpected(fresh.error());
+            return with_profile_section(text.value_or(""), options.profile, *fresh);
+        });
+    if (!added) {
+        return fail(
+            fmt::format("keys stored, but {} could not be updated: {}", config_path, added.error().message),
+            fmt::format("add a [profile {}] section to it by hand", options.profile));
+    }
+    if (*added)
         ctx.out(fmt::format("Added [{}] to {}\n",
                             options.profile == "default" ? "default" : "profile " + options.profile,
                             config_path));
-    }
     if (!options.no_mfa_discovery) {
         Credentials key;
         key.access_key_id = key_id;

@@ -61,14 +61,15 @@ Result<void> set_config_key(Context& ctx, const std::string& profile, const std:
                             const std::string& value) {
     auto config = ctx.config();
     if (!config) return std::unexpected(config.error());
-    const std::string& path = (*config)->paths().config;
-    auto text = read_file_if_exists(path);
-    if (!text) return std::unexpected(text.error());
-    auto edited = set_profile_key(text->value_or(""), profile, key, value, path);
+    const std::string path = (*config)->paths().config;
+    auto edited =
+        ctx.edit_config([&](const std::optional<std::string>& text) -> Result<std::optional<std::string>> {
+            auto out = set_profile_key(text.value_or(""), profile, key, value, path);
+            if (!out) return std::unexpected(out.error());
+            return std::optional<std::string>(std::move(*out));
+        });
     if (!edited) return std::unexpected(edited.error());
-    mode_t mode = 0600;
-    if (auto perms = file_permissions(path); perms && *perms) mode = **perms;  // keep the file's own mode
-    return write_file_atomic(path, *edited, mode);
+    return {};
 }
 
 }  // namespace sesame

@@ -115,4 +115,18 @@ Result<ProfileConfig> Context::resolve(const std::string& name) {
     return profile;
 }
 
+Result<bool> Context::edit_config(const TextEdit& edit) {
+    auto loaded = config();
+    if (!loaded) return std::unexpected(loaded.error());
+    const std::string path = (*loaded)->paths().config;
+    auto target = resolve_symlinks(path);
+    if (!target) return std::unexpected(std::move(target.error()));
+    auto dir = target->substr(0, target->find_last_of('/'));
+    if (!dir.empty() && dir != *target) SESAME_TRY(ensure_private_dir(dir));
+    // Serialises sesame's own edits: 40 concurrent `add`s each re-read what the others wrote.
+    auto lock = vault().lock_named("edit " + *target);
+    if (!lock) return std::unexpected(std::move(lock.error()));
+    return edit_text_file(*target, edit, 0600);
+}
+
 }  // namespace sesame

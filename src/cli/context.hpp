@@ -49,6 +49,11 @@ class Context {
     Result<std::set<std::string>> stored_key_profiles();
     /// Resolves a profile from the config, counting profiles with stored keys as defined.
     Result<ProfileConfig> resolve(const std::string& name);
+    /// Edits the AWS config file (AWS_CONFIG_FILE, or ~/.aws/config): under a lock that every
+    /// sesame process takes for it, re-reads the file as it is now, applies `edit` and replaces
+    /// the file atomically (its link target, with its mode), unless it changed meanwhile. The
+    /// one way sesame writes the user's config: add, MFA discovery, mfa-setup.
+    Result<bool> edit_config(const TextEdit& edit);
 
   private:
     Env m_env;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <thread>
 #include <utility>
@@ -165,23 +166,47 @@ Result<std::optional<mode_t>> file_permissions(const std::string& path) {
     return std::optional<mode_t>(st.st_mode & 07777);
 }
 
-Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
-    const std::string dir = parent_dir(path);
+Result<std::string> resolve_symlinks(const std::string& path) {
+    std::string current = path;
+    for (int hops = 0; hops < 40; ++hops) {
+        struct stat st {};
+        if (::lstat(current.c_str(), &st) != 0) {
+            if (errno == ENOENT) return current;
+            return fail(fmt::format("cannot inspect {}: {}", current, errno_text(errno)));
+        }
+        if (!S_ISLNK(st.st_mode)) return current;
+        std::string target(PATH_MAX, '\0');
+        ssize_t n = ::readlink(current.c_str(), target.data(), target.size());
+        if (n < 0) return fail(fmt::format("cannot read the link {}: {}", current, errno_text(errno)));
+        target.resize(static_cast<size_t>(n));
+        current = target.starts_with('/') ? target : parent_dir(current) + "/" + target;
+    }
+    return fail(fmt::format("cannot follow {}: {}", path, errno_text(ELOOP)));
+}
+
+namespace {
+
+/// Writes `data` to a temporary file beside `target` and renames it over `target` once
+/// `still_ok` (if any) agrees; see write_file_atomic.
+Result<void> replace_file(const std::string& target, std::string_view data, mode_t mode,
+                          const std::function<Result<void>()>& still_ok) {
+    const std::string dir = parent_dir(target);
     std::string tmp;
     int raw_fd = -1;
     for (int attempt = 0; attempt < 16 && raw_fd < 0; ++attempt) {
-        tmp = fmt::format("{}/.{}.tmp-{}", dir, base_name(path), random_suffix());
+        tmp = fmt::format("{}/.{}.tmp-{}", dir, base_name(target), random_suffix());
         raw_fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
         if (raw_fd < 0 && errno != EEXIST) break;
     }
-    if (raw_fd < 0) return fail(fmt::format("cannot write {}: {}", path, errno_text(errno)));
+    if (raw_fd < 0) return fail(fmt::format("cannot write {}: {}", target, errno_text(errno)));
     UniqueFd fd(raw_fd);
 
     auto written = write_and_sync(fd.get(), data, mode, tmp);
     if (written && fd.close() != 0)
         written = fail(fmt::format("cannot write {}: {}", tmp, errno_text(errno)));
-    if (written && ::rename(tmp.c_str(), path.c_str()) != 0)
-        written = fail(fmt::format("cannot replace {}: {}", path, errno_text(errno)));
+    if (written && still_ok) written = still_ok();
+    if (written && ::rename(tmp.c_str(), target.c_str()) != 0)
+        written = fail(fmt::format("cannot replace {}: {}", target, errno_text(errno)));
     if (!written) {
         ::unlink(tmp.c_str());
         return written;
@@ -191,8 +216,44 @@ Result<void> write_file_atomic(const std::string& path, std::string_view data, m
     // new content is already in place then, so only real I/O errors are reported.
     UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir_fd.get() >= 0 && ::fsync(dir_fd.get()) != 0 && errno != EINVAL)
-        return fail(fmt::format("wrote {} but cannot sync its directory: {}", path, errno_text(errno)));
+        return fail(fmt::format("wrote {} but cannot sync its directory: {}", target, errno_text(errno)));
     return {};
+}
+
+}  // namespace
+
+Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+    auto target = resolve_symlinks(path);
+    if (!target) return std::unexpected(std::move(target.error()));
+    return replace_file(*target, data, mode, nullptr);
+}
+
+Result<bool> edit_text_file(const std::string& path, const TextEdit& edit, mode_t new_mode) {
+    auto target = resolve_symlinks(path);
+    if (!target) return std::unexpected(std::move(target.error()));
+    auto file = ReadOnlyFile::open(*target);
+    if (!file) return std::unexpected(std::move(file.error()));
+    std::optional<std::string> current;
+    if (*file) {
+        auto text = (*file)->read_all();
+        if (!text) return std::unexpected(std::move(text.error()));
+        current = std::move(*text);
+    }
+    auto edited = edit(current);
+    if (!edited) return std::unexpected(std::move(edited.error()));
+    if (!*edited) return false;
+    const std::optional<FileStamp> read_stamp =
+        *file ? std::optional<FileStamp>((*file)->stamp()) : std::nullopt;
+    auto unchanged = [&]() -> Result<void> {
+        struct stat st {};
+        std::optional<FileStamp> now;
+        if (::stat(target->c_str(), &st) == 0) now = stamp_of(st);
+        if (now == read_stamp) return {};
+        return fail(fmt::format("{} changed while sesame was editing it; it was left as it is", *target),
+                    "run the command again");
+    };
+    SESAME_TRY(replace_file(*target, **edited, *file ? (*file)->permissions() : new_mode, unchanged));
+    return true;
 }
 
 Result<void> ensure_private_dir(const std::string& path) {

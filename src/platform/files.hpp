@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,11 +59,27 @@ class ReadOnlyFile {
 /// Permission bits (st_mode & 07777) of `path`, following symlinks; nullopt when it does not exist.
 Result<std::optional<mode_t>> file_permissions(const std::string& path);
 
+/// The file `path` finally names: symbolic links followed (a relative target against its link's
+/// folder), at most 40 of them; `path` itself when it is not a link. The target need not exist.
+Result<std::string> resolve_symlinks(const std::string& path);
+
 /// Replaces `path` with `data` so that readers (and a crash) see either the old or the new file,
 /// never a mix: writes a randomly named temporary file in the same directory (O_EXCL, exactly
 /// `mode` regardless of umask), fsyncs it, renames it over `path`, then fsyncs the directory.
 /// On any failure before the rename the temporary file is removed and the old file is untouched.
+/// A symbolic link is followed, not replaced: its target gets the new content (dotfile managers
+/// link ~/.aws/config into a repository, and the link must keep pointing at the edited file).
 Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode);
+
+/// What an edit makes of a text file: nullopt leaves the file as it is.
+using TextEdit = std::function<Result<std::optional<std::string>>(const std::optional<std::string>& current)>;
+
+/// Read-modify-write of a text file: reads `path`'s target (symlinks followed; nullopt when there
+/// is no file), applies `edit`, and replaces the target atomically with its own mode kept
+/// (`new_mode` for a file it creates). If the file changed between the read and the replace (an
+/// editor saved it meanwhile), nothing is written and the error says so. Returns whether it
+/// wrote. Edits by several sesame processes must also hold one lock (Context::edit_config).
+Result<bool> edit_text_file(const std::string& path, const TextEdit& edit, mode_t new_mode);
 
 /// mkdir -p, giving each directory it creates mode 0700. Fails if `path` (or a parent) exists
 /// and is not a directory. Existing directories keep their mode: callers check it if it matters.

@@ -143,6 +143,55 @@ class VaultCliTest(SesameTestCase):
             self.assertEqual(self.key_of(p), keys[p].access_key_id, f"{p} was lost")
         self.assertEqual(self.key_of("alice"), self.alice.access_key_id)
 
+    def test_forty_concurrent_adds_keep_every_config_section(self) -> None:
+        """Each add re-reads the config under a lock before appending its section: 40 at once
+        once left 1 to 4 of the 40 sections while all 40 said "Added"."""
+        self.sb.write_config("# the user's own comment\n" + section("alice"))
+        self.add_alice()
+        profiles = [f"p{i}" for i in range(40)]
+        keys = {p: Keys(f"AKIACONFIGRACE{i:06d}", f"secret-{i}-" + "s" * 30) for i, p in enumerate(profiles)}
+        procs = [
+            subprocess.Popen([sesame_bin(), "add", p, "--env", "--no-mfa-discovery"], env=self.sb.child_env(keys[p].env()),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+            for p in profiles
+        ]
+        for p, proc in zip(profiles, procs):
+            out, err = proc.communicate(timeout=300)
+            self.assertEqual(proc.returncode, 0, f"add {p}: {err}")
+            self.assertIn(f"Added [profile {p}]", out)
+        text = self.sb.config.read_text()
+        for p in profiles:
+            self.assertEqual(text.count(f"[profile {p}]\n"), 1, f"[profile {p}] in:\n{text}")
+        self.assertTrue(text.startswith("# the user's own comment\n[profile alice]"), text)
+        self.assertEqual(sorted(self.sb.config.parent.iterdir()), [self.sb.config, self.sb.credentials],
+                         "no temporary or lock file is left beside the config")
+
+    def test_a_symlinked_config_and_vault_stay_links(self) -> None:
+        """Dotfile managers link ~/.aws/config (and may link the vault): sesame edits the
+        targets, keeps their modes, and leaves the links in place."""
+        dotfiles = self.sb.root / "dotfiles"
+        dotfiles.mkdir(mode=0o700)
+        target = dotfiles / "aws-config"
+        target.write_text(section("alice"))
+        target.chmod(0o644)
+        self.sb.config.unlink()
+        self.sb.config.symlink_to("../../dotfiles/aws-config")  # relative, as stow makes them
+        self.add_alice()
+        vault = self.sb.vault_dir / "vault.sesame"
+        moved = dotfiles / "vault.sesame"
+        vault.rename(moved)
+        vault.symlink_to(moved)
+
+        self.assertOk(self.sb.add("bob", Keys("AKIASYMLINKSYMLINK00", "bob-secret-" + "b" * 29)))
+        self.assertTrue(self.sb.config.is_symlink(), "the config link is still a link")
+        self.assertIn("[profile bob]", target.read_text())
+        self.assertEqual(stat.S_IMODE(target.stat().st_mode), 0o644, "the target keeps its mode")
+        self.assertTrue(vault.is_symlink(), "the vault link is still a link")
+        self.assertEqual(stat.S_IMODE(moved.stat().st_mode), 0o600)
+        self.assertEqual(self.key_of("bob"), "AKIASYMLINKSYMLINK00")
+        self.assertEqual(self.key_of("alice"), self.alice.access_key_id)
+
     # --- list ---
 
     def test_list_shows_profiles_keys_and_mfa(self) -> None:

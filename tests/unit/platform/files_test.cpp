@@ -217,3 +217,91 @@ TEST(FileLock, HolderKilledWithSigkillReleasesTheLock) {
 
 }  // namespace
 }  // namespace sesame
+
+namespace sesame {
+namespace {
+
+using testing::TempDir;
+
+std::string slurp(const std::string& path) {
+    return read_file(path).value_or("<unreadable>");
+}
+
+/// stow, chezmoi and dotfile repositories link ~/.aws/config to a file elsewhere.
+TEST(WriteFileAtomic, WritesALinksTargetAndKeepsTheLink) {
+    TempDir dir;
+    std::filesystem::create_directories(dir / "dotfiles");
+    ASSERT_TRUE(write_file_atomic(dir / "dotfiles/aws-config", "old\n", 0600));
+    std::filesystem::create_symlink("dotfiles/aws-config", dir / "config");  // relative
+    ASSERT_TRUE(write_file_atomic(dir / "config", "new\n", 0600));
+    EXPECT_TRUE(std::filesystem::is_symlink(dir / "config"));
+    EXPECT_EQ(slurp(dir / "dotfiles/aws-config"), "new\n");
+    for (const auto& e : std::filesystem::directory_iterator(dir / "dotfiles"))
+        EXPECT_EQ(e.path().filename(), "aws-config") << "no temporary file is left";
+}
+
+TEST(ResolveSymlinks, FollowsChainsAndDanglingLinksAndRefusesLoops) {
+    TempDir dir;
+    std::filesystem::create_symlink(dir / "b", dir / "a");
+    std::filesystem::create_symlink("c", dir / "b");
+    EXPECT_EQ(resolve_symlinks(dir / "a").value_or(""), dir / "c") << "the target need not exist";
+    EXPECT_EQ(resolve_symlinks(dir / "plain").value_or(""), dir / "plain");
+    std::filesystem::create_symlink("loop2", dir / "loop1");
+    std::filesystem::create_symlink("loop1", dir / "loop2");
+    auto looped = resolve_symlinks(dir / "loop1");
+    ASSERT_FALSE(looped);
+    EXPECT_NE(looped.error().message.find("loop1"), std::string::npos) << looped.error().message;
+}
+
+TEST(EditTextFile, EditsTheTargetWithItsModeAndSaysWhetherItWrote) {
+    TempDir dir;
+    ASSERT_TRUE(write_file_atomic(dir / "target", "[default]\n", 0640));
+    std::filesystem::create_symlink(dir / "target", dir / "link");
+    auto append = [](const std::optional<std::string>& text) -> Result<std::optional<std::string>> {
+        return std::optional<std::string>(text.value_or("") + "[profile x]\n");
+    };
+    auto wrote = edit_text_file(dir / "link", append, 0600);
+    ASSERT_TRUE(wrote) << wrote.error().message;
+    EXPECT_TRUE(*wrote);
+    EXPECT_EQ(slurp(dir / "target"), "[default]\n[profile x]\n");
+    EXPECT_TRUE(std::filesystem::is_symlink(dir / "link"));
+    EXPECT_EQ(file_permissions(dir / "target").value().value(), 0640u) << "the file keeps its own mode";
+
+    auto nothing = [](const std::optional<std::string>&) -> Result<std::optional<std::string>> {
+        return std::optional<std::string>{};
+    };
+    EXPECT_FALSE(edit_text_file(dir / "link", nothing, 0600).value());
+
+    auto created = edit_text_file(dir / "new", append, 0600);
+    ASSERT_TRUE(created && *created);
+    EXPECT_EQ(slurp(dir / "new"), "[profile x]\n");
+    EXPECT_EQ(file_permissions(dir / "new").value().value(), 0600u);
+}
+
+/// The user's editor saves the file between sesame's read and its rename: their edit wins and
+/// sesame says so, instead of writing back what it read.
+TEST(EditTextFile, AFileChangedMeanwhileIsLeftAsItIs) {
+    TempDir dir;
+    ASSERT_TRUE(write_file_atomic(dir / "config", "[a]\n", 0600));
+    auto racing = [&](const std::optional<std::string>& text) -> Result<std::optional<std::string>> {
+        EXPECT_TRUE(write_file_atomic(dir / "config", "[a]\n[users-edit]\n", 0600));
+        return std::optional<std::string>(text.value_or("") + "[sesames-edit]\n");
+    };
+    auto wrote = edit_text_file(dir / "config", racing, 0600);
+    ASSERT_FALSE(wrote);
+    EXPECT_NE(wrote.error().message.find("changed while sesame was editing it"), std::string::npos);
+    EXPECT_EQ(slurp(dir / "config"), "[a]\n[users-edit]\n");
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_EQ(e.path().filename(), "config") << "no temporary file is left";
+
+    // A file that appears meanwhile counts as a change too.
+    auto appearing = [&](const std::optional<std::string>&) -> Result<std::optional<std::string>> {
+        EXPECT_TRUE(write_file_atomic(dir / "fresh", "theirs\n", 0600));
+        return std::optional<std::string>("ours\n");
+    };
+    EXPECT_FALSE(edit_text_file(dir / "fresh", appearing, 0600));
+    EXPECT_EQ(slurp(dir / "fresh"), "theirs\n");
+}
+
+}  // namespace
+}  // namespace sesame
