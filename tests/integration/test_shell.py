@@ -182,6 +182,56 @@ class ShellTest(SesameTestCase):
         self.assertIn("flags:--duration", proc.stdout)
         self.assertIn("profiles:admin", proc.stdout)
 
+    def test_tab_completion_treats_hostile_profile_names_as_data(self) -> None:
+        """`compgen -W "$(sesame list --names)"` once ran `$(...)` found in a profile name when
+        TAB was pressed. In bash, zsh and fish, on a real terminal, with `sesame completion`
+        loaded: a name is offered (quoted) and never run."""
+        dollar, tick = self.sb.root / "pwned-dollar", self.sb.root / "pwned-backtick"
+        # No spaces in the names: the AWS CLI splits section names on white space.
+        self.sb.write_config(f"[profile dol$(id>{dollar})]\n[profile tick`id>{tick}`]\n[profile admin]\n")
+        names = self.sb.run(["list", "--names"]).stdout.split("\n")
+        self.assertIn(f"dol$(id>{dollar})", names)
+        self.assertIn(f"tick`id>{tick}`", names)
+        for shell, prompt in (("bash", r"\$ $"), ("zsh", r"[%#] [\x1b=]*$"), ("fish", r"> $")):
+            with self.subTest(shell):
+                script = self.sb.root / f"completion.{shell}"
+                script.write_text(self.sb.run(["completion", shell]).stdout)
+                home = self.sb.root / f"home-{shell}"
+                home.mkdir(exist_ok=True)
+                env = self.sb.child_env({"HOME": str(home), "TERM": "xterm", "XDG_CONFIG_HOME": str(home / ".config")})
+                if shell == "bash":
+                    (home / ".bashrc").write_text(f"PS1='$ '\n. {script}\n__sesame_bin={sesame_bin()}\n")
+                    argv = ["/bin/bash", "--rcfile", str(home / ".bashrc"), "-i"]
+                elif shell == "zsh":
+                    (home / ".zshrc").write_text(f"PROMPT='%# '\nautoload -Uz compinit && compinit -u\n"
+                                                 f"__sesame_bin={sesame_bin()}\nsource {script}\n")
+                    argv = [shutil.which("zsh") or "/usr/bin/zsh", "-i"]
+                else:
+                    (home / ".config" / "fish").mkdir(parents=True, exist_ok=True)
+                    (home / ".config" / "fish" / "config.fish").write_text(
+                        f"function fish_prompt; echo -n '> '; end\nset -g __sesame_bin {sesame_bin()}\nsource {script}\n")
+                    argv = [shutil.which("fish") or "/usr/bin/fish", "-i"]
+                env["ZDOTDIR"] = str(home)
+                term = Terminal(argv, env)
+                try:
+                    for typed, offered in (("dol", "dol"), ("tick", "tick")):
+                        term.expect(prompt, timeout=20)
+                        term.settle()
+                        os.write(term.fd, f"sesame exec {typed}\t".encode())
+                        term.settle(limit=5)
+                        screen = term.seen.replace("\x07", "")
+                        self.assertRegex(screen, re.escape(offered) + r"[\\'\"]?[`$]", f"{shell} offers the name")
+                        os.write(term.fd, b"\x03")  # abandon the line
+                    term.send("exit")
+                    term.wait()
+                finally:
+                    try:
+                        os.kill(term.pid, 9)
+                    except ProcessLookupError:
+                        pass
+                for marker in (dollar, tick):
+                    self.assertFalse(marker.exists(), f"{shell} ran code from a profile name: {term.raw[-600:]!r}")
+
     def test_prompt_needs_nothing_but_the_environment(self) -> None:
         env = {"SESAME_PROFILE": "admin", "AWS_CREDENTIAL_EXPIRATION": "2000-01-01T00:00:00Z",
                "SESAME_FILE_DIR": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent", "NO_COLOR": "1"}
