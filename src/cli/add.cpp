@@ -16,8 +16,13 @@ Result<void> check_access_key_id(const std::string& id) {
         id.size() >= 16 && id.size() <= 128 &&
         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
     if (!shape) {
-        return fail(fmt::format("\"{}\" does not look like an access key id", redact(id)),
-                    "an access key id is 20 upper-case letters and digits, starting with AKIA");
+        // None of it is shown: what was typed may be the secret (the two swapped).
+        const bool secret_like = id.size() == 40;
+        return fail(
+            fmt::format("what was given as the access key id ({} characters) does not look like one{}",
+                        id.size(), secret_like ? ": it looks like a secret access key" : ""),
+            secret_like ? "the key id comes first (AKIA..., 20 characters), then the secret"
+                        : "an access key id is 20 upper-case letters and digits, starting with AKIA");
     }
     if (id.starts_with("ASIA")) {
         return fail("ASIA… keys are temporary credentials and cannot be stored",

@@ -23,7 +23,7 @@ class FixedClock final : public Clock {
   public:
     explicit FixedClock(TimePoint t) : m_now(t) {}
     TimePoint now() const override { return m_now; }
-    void advance(std::chrono::seconds s) { m_now += s; }
+    void advance(std::chrono::nanoseconds d) { m_now += std::chrono::duration_cast<TimePoint::duration>(d); }
 
   private:
     TimePoint m_now;

@@ -53,15 +53,18 @@ ServerResponse ImdsEndpoint::issue_token(const ServerRequest& request) {
         return error_response(403, "Forbidden", "forwarded requests are refused");
     const std::string* ttl_header = request.header("x-aws-ec2-metadata-token-ttl-seconds");
     long ttl = 0;
-    if (!ttl_header ||
-        std::from_chars(ttl_header->data(), ttl_header->data() + ttl_header->size(), ttl).ec != std::errc() ||
+    const char* end = ttl_header ? ttl_header->data() + ttl_header->size() : nullptr;
+    // The whole value must be the number: "60abc" is refused, as real IMDS refuses it.
+    if (!ttl_header || std::from_chars(ttl_header->data(), end, ttl).ptr != end || ttl_header->empty() ||
         ttl < 1 || ttl > k_max_token_ttl) {
         ServerResponse r = text("X-aws-ec2-metadata-token-ttl-seconds must be 1 to 21600");
         r.status = 400;
         return r;
     }
+    // In milliseconds: a token lives its whole TTL, not up to a second less.
     auto expiry =
-        std::chrono::duration_cast<std::chrono::seconds>(m_clock.now().time_since_epoch()).count() + ttl;
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now().time_since_epoch()).count() +
+        ttl * 1000;
     std::string payload = std::to_string(expiry);
     ServerResponse r = text(payload + "." + mac(payload));
     r.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", std::to_string(ttl));
@@ -81,7 +84,7 @@ bool ImdsEndpoint::valid_token(const std::string* token) const {
     long long expiry = 0;
     if (std::from_chars(payload.data(), payload.data() + payload.size(), expiry).ec != std::errc())
         return false;
-    return std::chrono::duration_cast<std::chrono::seconds>(m_clock.now().time_since_epoch()).count() <
+    return std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now().time_since_epoch()).count() <
            expiry;
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/strings.hpp"
+
 namespace sesame {
 
 bool is_role_arn(std::string_view arn) {
@@ -26,7 +28,7 @@ bool is_role_arn(std::string_view arn) {
 
 Result<Credentials> RoleCache::get(const std::string& role_arn) {
     if (!is_role_arn(role_arn)) {
-        return fail(fmt::format("\"{}\" is not a role ARN", role_arn),
+        return fail(fmt::format("\"{}\" is not a role ARN", printable(role_arn)),
                     "use arn:aws:iam::<account>:role/<name>");
     }
     std::lock_guard lock(m_mutex);

@@ -1,5 +1,7 @@
 #include "util/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -90,6 +92,22 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
         }
     }
     return best;
+}
+
+std::string printable(std::string_view text, size_t limit) {
+    std::string out;
+    const size_t shown = std::min(text.size(), limit);
+    for (unsigned char c : text.substr(0, shown)) {
+        if (c < 0x20 || c == 0x7f) {
+            out += fmt::format("\\x{:02x}", c);
+        } else if (c == '\\') {
+            out += "\\\\";
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    if (shown < text.size()) out += "...";
+    return out;
 }
 
 }  // namespace sesame

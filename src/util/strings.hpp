@@ -24,4 +24,9 @@ size_t edit_distance(std::string_view a, std::string_view b);
 /// The candidate closest to `word` when it is close enough to be a likely typo, else "".
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+/// `text` safe to put in a message or a log line: control bytes (CR, LF, ESC, ...) and
+/// backslashes written as \xNN and \\, at most `limit` bytes of it kept (then "..."). For
+/// text that comes from a request or a file: it must not forge log lines or drive the terminal.
+std::string printable(std::string_view text, size_t limit = 200);
+
 }  // namespace sesame

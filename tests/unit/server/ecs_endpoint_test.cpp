@@ -31,7 +31,8 @@ class Ecs : public ::testing::Test {
     }
 
     FixedClock clock{sys_days{2026y / 11 / 20}};
-    Log log;
+    std::vector<std::string> logged;
+    Log log{[this](std::string_view line) { logged.emplace_back(line); }, true};
     RefreshingCredentials creds{[this]() -> Result<Credentials> {
                                     Credentials c;
                                     c.access_key_id = "ASIAECS";
@@ -79,6 +80,20 @@ TEST_F(Ecs, OtherPathsAndMethods) {
     auto sts_down = endpoint.handle(req("/role-arn/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fadmin", auth));
     EXPECT_EQ(sts_down.status, 503) << "a failed AssumeRole is a JSON 5xx";
     EXPECT_EQ(http.calls, 1) << "the percent-encoded ARN was decoded and tried";
+}
+
+/// A request path is the requester's text: CR, LF and escape bytes in it must not reach the log
+/// (forged lines, terminal control) raw.
+TEST_F(Ecs, ARoleArnPathReachesTheLogEscaped) {
+    Headers auth{{"authorization", "0123456789abcdef0123456789abcdef"}};
+    auto r = endpoint.handle(req("/role-arn/x%0D%0Asesame: warning: forged%1B%5B2J", auth));
+    EXPECT_EQ(r.status, 503);
+    int escaped = 0;
+    for (const auto& line : logged) {
+        EXPECT_EQ(line.find_first_of("\r\n\x1b"), std::string::npos) << line;
+        escaped += line.find("x\\x0d\\x0asesame: warning: forged\\x1b[2J") != std::string::npos;
+    }
+    EXPECT_EQ(escaped, 1) << "the warning names the path, escaped";
 }
 
 TEST(RoleArn, Shapes) {

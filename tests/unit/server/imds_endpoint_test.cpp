@@ -86,7 +86,7 @@ TEST_F(Imds, RefusesRequestsWithoutAValidToken) {
 }
 
 TEST_F(Imds, TokenRequestsAreValidated) {
-    for (const char* ttl : {"0", "21601", "abc", "-5"}) {
+    for (const char* ttl : {"0", "21601", "abc", "-5", "60abc", "60 ", "+60", "0x3c", ""}) {
         auto r =
             endpoint.handle(req("PUT", "/latest/api/token", {{"x-aws-ec2-metadata-token-ttl-seconds", ttl}}));
         EXPECT_EQ(r.status, 400) << ttl;
@@ -100,6 +100,22 @@ TEST_F(Imds, TokenRequestsAreValidated) {
         endpoint.handle(req("PUT", "/latest/api/token", {{"x-aws-ec2-metadata-token-ttl-seconds", "21600"}}));
     EXPECT_EQ(ok.status, 200);
     EXPECT_EQ(*ok.headers.begin(), (std::pair<std::string, std::string>{"Content-Type", "text/plain"}));
+}
+
+/// Token times were whole seconds: a token asked for at 100.9 s with a TTL of 1 s died at 101 s.
+TEST_F(Imds, ATokenLivesItsWholeTtl) {
+    clock.advance(milliseconds(900));
+    std::string t = token(1);
+    auto read = [&] {
+        return endpoint
+            .handle(req("GET", "/latest/meta-data/iam/security-credentials/admin",
+                        {{"x-aws-ec2-metadata-token", t}}))
+            .status;
+    };
+    clock.advance(milliseconds(950));
+    EXPECT_EQ(read(), 200) << "0.95 s into a 1 s token";
+    clock.advance(milliseconds(50));
+    EXPECT_EQ(read(), 401) << "expired after 1 s";
 }
 
 TEST_F(Imds, Imdsv1AllowsTokenlessReads) {

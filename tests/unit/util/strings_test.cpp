@@ -38,3 +38,17 @@ TEST(Secret, RedactsAndCompares) {
 
 }  // namespace
 }  // namespace sesame
+
+namespace sesame {
+namespace {
+
+TEST(Printable, EscapesControlBytesAndBackslashesAndCaps) {
+    EXPECT_EQ(printable("arn:aws:iam::1:role/x\r\nFAKE LOG LINE\x1b[2J"),
+              "arn:aws:iam::1:role/x\\x0d\\x0aFAKE LOG LINE\\x1b[2J");
+    EXPECT_EQ(printable("a\\b"), "a\\\\b");
+    EXPECT_EQ(printable(std::string(300, 'r'), 10), std::string(10, 'r') + "...");
+    EXPECT_EQ(printable("é ok"), "é ok");
+}
+
+}  // namespace
+}  // namespace sesame
