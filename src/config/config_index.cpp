@@ -1,6 +1,7 @@
 #include "config/config_index.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -158,6 +159,16 @@ class IndexSource : public IniSource {
     uint64_t m_slots_at = 0, m_entries_at = 0, m_defaults_at = 0, m_names_at = 0;
 };
 
+/// Whether the index file opened as `index` is ours alone: owned by this user and writable by no one
+/// else. Anyone else who could write it could make sesame read another section for a profile.
+/// stat(2) by path, then the same inode as the open file: its owner is the open file's.
+bool owned_by_us(const ReadOnlyFile& index) {
+    struct stat st {};
+    return ::stat(index.path().c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == index.stamp().dev &&
+           static_cast<uint64_t>(st.st_ino) == index.stamp().ino && st.st_uid == ::geteuid() &&
+           (index.permissions() & (S_IWGRP | S_IWOTH)) == 0;
+}
+
 /// A word at a time, for the index's file name.
 uint64_t path_hash(std::string_view s) {
     uint64_t h = 0xCBF29CE484222325ULL;
@@ -179,6 +190,7 @@ std::optional<Loaded> load(const std::string& dir, ReadOnlyFile& config) {
     auto opened = ReadOnlyFile::open(index_path(dir, config.path()));
     if (!opened || !*opened) return std::nullopt;
     ReadOnlyFile& index = **opened;
+    if (!owned_by_us(index)) return std::nullopt;
     auto bytes = index.read_at(0, sizeof(Head) + config.path().size());
     if (!bytes || bytes->size() < sizeof(Head)) return std::nullopt;
     Head head;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -198,10 +199,11 @@ void trim_values(IniSection& section) {
     }
 }
 
-/// Appends the entries of the validated section whose name starts at text[offset] (on line
-/// `line`) to `out` as configparser stores them: its lines run from the one after the header to
-/// the next header or the end of `text`.
-void add_entries(std::string_view text, size_t offset, int line, Syntax syntax, bool has_cr,
+/// Appends the entries of the section whose name starts at text[offset] (on line `line`) to `out`
+/// as configparser stores them: its lines run from the one after the header to the next header or
+/// the end of `text`. False on a line the Validator refuses (no key, no delimiter), which a
+/// validated text never has: a sparse file's text came from where an index said, which may lie.
+bool add_entries(std::string_view text, size_t offset, int line, Syntax syntax, bool has_cr,
                  IniSection& out) {
     Lines lines(text, offset, has_cr);
     std::string_view raw;
@@ -227,12 +229,21 @@ void add_entries(std::string_view text, size_t offset, int line, Syntax syntax, 
         if (section_header(value)) break;
         blank_lines.clear();
         option_indent = indent;
-        size_t delim = delimiter(value);  // validated: there is one, with a key before it
-        auto& entry =
-            out.entries.emplace_back(to_lower(syntax.rstrip(before(value, delim))),
-                                     IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
+        size_t delim = delimiter(value);
+        std::string_view key = delim == k_none ? std::string_view() : syntax.rstrip(before(value, delim));
+        if (key.empty()) return false;
+        auto& entry = out.entries.emplace_back(
+            to_lower(key), IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
         option = &entry.second;
     }
+    return true;
+}
+
+/// Whether every line of a section at `place` has an int line number: its header's is positive,
+/// and it has at most one line per byte (plus its header's and the last).
+bool numbered(const IniPlace& place) {
+    return place.line > 0 && place.end >= place.offset &&
+           place.end - place.offset + 2 <= static_cast<uint64_t>(INT_MAX - place.line);
 }
 
 }  // namespace
@@ -253,14 +264,17 @@ struct IniFile::State {
     bool damaged = false;
 
     /// A sparse file's bytes for the section at `place` named `name`: from its '[' to its end,
-    /// checked to hold that header where the index says; nullopt (and damaged) otherwise.
+    /// checked to hold that header where the index says (the name's ']' the last of its line);
+    /// nullopt (and damaged) otherwise.
     std::optional<std::string> sparse_text(const std::optional<IniPlace>& place, std::string_view name) {
         std::optional<std::string> text;
-        if (place && place->offset > 0 && place->size == name.size())
+        if (place && place->offset > 0 && !name.empty() && place->size == name.size() && numbered(*place))
             text = source->text(place->offset - 1, place->end);
         if (text && text->size() >= name.size() + 2 && (*text)[0] == '[' &&
-            std::string_view(*text).substr(1, name.size()) == name && (*text)[name.size() + 1] == ']')
-            return text;
+            std::string_view(*text).substr(1, name.size()) == name && (*text)[name.size() + 1] == ']') {
+            std::string_view rest = std::string_view(*text).substr(name.size() + 2);
+            if (rest.substr(0, rest.find_first_of("\r\n")).find(']') == std::string_view::npos) return text;
+        }
         damaged = true;
         return std::nullopt;
     }
@@ -276,7 +290,10 @@ struct IniFile::State {
         }
         section->name = std::move(*name);
         section->line = place->line;
-        add_entries(*text, 1, place->line, syntax, has_cr, *section);
+        if (!add_entries(*text, 1, place->line, syntax, has_cr, *section)) {
+            damaged = true;
+            return std::make_unique<IniSection>();  // not the section the index says: looks absent
+        }
         return section;
     }
 
@@ -284,11 +301,12 @@ struct IniFile::State {
         auto section = std::make_unique<IniSection>(IniSection{"DEFAULT", 0, {}});
         if (!source) {
             for (const Header& h : layout.defaults)
-                add_entries(text, h.offset, h.line, syntax, has_cr, *section);
+                (void)add_entries(text, h.offset, h.line, syntax, has_cr, *section);  // validated
         } else if (auto places = source->defaults()) {
             for (const IniPlace& place : *places)
-                if (auto part = sparse_text(place, "DEFAULT"))
-                    add_entries(*part, 1, place.line, syntax, has_cr, *section);
+                if (auto part = sparse_text(place, "DEFAULT");
+                    part && !add_entries(*part, 1, place.line, syntax, has_cr, *section))
+                    damaged = true;
         } else {
             damaged = true;
         }
@@ -326,7 +344,7 @@ struct IniFile::State {
             const Header& header = layout.sections[i];
             section =
                 std::make_unique<IniSection>(IniSection{std::string(layout.name(header)), header.line, {}});
-            add_entries(text, header.offset, header.line, syntax, has_cr, *section);
+            (void)add_entries(text, header.offset, header.line, syntax, has_cr, *section);  // validated
         }
         trim_values(*section);
         if (!defaults) defaults = build_defaults();

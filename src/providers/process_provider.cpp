@@ -18,7 +18,8 @@ Result<Credentials> parse_credential_process_output(std::string_view text, const
             "credential_process must print {\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}");
     }
     auto version = j.find("Version");
-    if (version == j.end() || !version->is_number_integer() || version->get<int>() != 1) {
+    // Compared as JSON numbers: get<int>() would truncate 4294967297 to 1.
+    if (version == j.end() || !version->is_number_integer() || *version != 1) {
         return fail(fmt::format("{}: unsupported Version (expected 1)", where));
     }
     auto str = [&](const char* key) -> std::string {

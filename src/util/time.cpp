@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <ctime>
@@ -27,8 +28,9 @@ std::tm to_utc_tm(TimePoint t) {
     return tm;
 }
 
+/// `digits` decimal digits (no sign) at s[pos].
 bool read_int(std::string_view s, size_t& pos, size_t digits, int& out) {
-    if (pos + digits > s.size()) return false;
+    if (pos + digits > s.size() || !std::isdigit(static_cast<unsigned char>(s[pos]))) return false;
     auto r = std::from_chars(s.data() + pos, s.data() + pos + digits, out);
     if (r.ec != std::errc() || r.ptr != s.data() + pos + digits) return false;
     pos += digits;
@@ -89,8 +91,12 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
     auto ymd = year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(mon)},
                               std::chrono::day{static_cast<unsigned>(day)}};
     if (!ymd.ok()) return std::nullopt;
-    TimePoint t = sys_days{ymd} + hours{hour} + minutes{min} + seconds{sec};
-    return t - minutes{offset_minutes};
+    // In seconds, where years 0000-9999 fit; a TimePoint (nanoseconds) holds 1677-2262 only, and
+    // callers subtract now() from expirations. So times clamp to 1970-2262: a credential_process
+    // answering 9999-12-31 means "not soon" (it used to wrap to a time long past, and `server`
+    // refreshed without end).
+    sys_seconds t = sys_days{ymd} + hours{hour} + minutes{min} + seconds{sec} - minutes{offset_minutes};
+    return TimePoint{std::clamp(t, sys_seconds{}, floor<seconds>(TimePoint::max()))};
 }
 
 Result<std::chrono::seconds> parse_duration(std::string_view s) {
@@ -98,6 +104,8 @@ Result<std::chrono::seconds> parse_duration(std::string_view s) {
         return fail(fmt::format("invalid duration \"{}\"", s), "use a form like 1h, 90m, 3600s or 1h30m");
     };
     if (s.empty()) return bad();
+    // Each part is checked against the limit before it is scaled or added: no overflow.
+    constexpr long long k_max = 7LL * 24 * 3600 * 365;
     long long total = 0;
     size_t pos = 0;
     bool any_unit = false;
@@ -106,27 +114,18 @@ Result<std::chrono::seconds> parse_duration(std::string_view s) {
         auto r = std::from_chars(s.data() + pos, s.data() + s.size(), n);
         if (r.ec != std::errc() || n < 0) return bad();
         pos = static_cast<size_t>(r.ptr - s.data());
+        long long unit = 1;
         if (pos == s.size()) {
             if (any_unit) return bad();  // "1h30" is ambiguous
-            total += n;
-            break;
+        } else if (s[pos] == 'h' || s[pos] == 'm' || s[pos] == 's') {
+            unit = s[pos] == 'h' ? 3600 : s[pos] == 'm' ? 60 : 1;
+            any_unit = true;
+            ++pos;
+        } else {
+            return bad();
         }
-        switch (s[pos]) {
-            case 'h':
-                total += n * 3600;
-                break;
-            case 'm':
-                total += n * 60;
-                break;
-            case 's':
-                total += n;
-                break;
-            default:
-                return bad();
-        }
-        any_unit = true;
-        ++pos;
-        if (total > 7LL * 24 * 3600 * 365) return bad();
+        if (n > (k_max - total) / unit) return bad();
+        total += n * unit;
     }
     return std::chrono::seconds(total);
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "util/bytes.hpp"
@@ -26,7 +28,15 @@ void put_time(std::string& out, TimePoint t) {
 class Reader : public bytes::Reader {
   public:
     using bytes::Reader::Reader;
-    TimePoint time() { return TimePoint(std::chrono::seconds(static_cast<std::int64_t>(u64()))); }
+    /// Clamped to 1970-2262, as parse_rfc3339 clamps: a TimePoint (nanoseconds) holds 1677-2262
+    /// only, and callers subtract now() from expirations. Refusing instead would lock the user out
+    /// of every key for one odd session (older sesames stored the year 9999 wrapped around).
+    TimePoint time() {
+        using namespace std::chrono;
+        const auto secs = static_cast<std::int64_t>(u64());
+        const std::int64_t latest = floor<seconds>(TimePoint::max()).time_since_epoch().count();
+        return TimePoint(seconds(std::clamp<std::int64_t>(secs, 0, latest)));
+    }
     Secret secret() { return Secret(str()); }
 };
 

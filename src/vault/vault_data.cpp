@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "util/time.hpp"
 #include "vault/vault_binary.hpp"
@@ -43,12 +44,18 @@ void wipe(WipedString& s) {
 }
 
 /// Json::~basic_json frees through the allocator, but strings short enough for the small-string
-/// buffer live inside nodes; wiping every string value covers those too.
-void wipe_tree(Json& j) {
-    if (j.is_string()) {
-        wipe(j.get_ref<WipedString&>());
-    } else if (j.is_structured()) {
-        for (auto& child : j) wipe_tree(child);
+/// buffer live inside nodes; wiping every string value covers those too. Without recursion: the
+/// parser accepts any depth (a damaged document nested 300,000 deep overflowed the stack here).
+void wipe_tree(Json& root) {
+    std::vector<Json*> pending{&root};
+    while (!pending.empty()) {
+        Json& j = *pending.back();
+        pending.pop_back();
+        if (j.is_string()) {
+            wipe(j.get_ref<WipedString&>());
+        } else if (j.is_structured()) {
+            for (auto& child : j) pending.push_back(&child);
+        }
     }
 }
 

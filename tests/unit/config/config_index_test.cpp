@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <random>
 
@@ -265,6 +267,66 @@ TEST(ConfigIndex, SmallFilesAreNotIndexed) {
     ASSERT_TRUE(again);
     EXPECT_FALSE(again->indexed());
     EXPECT_FALSE(std::filesystem::exists(dir / "cache"));
+}
+
+/// The index of `text`, saved for the file at `path` (which holds `text`).
+std::string saved_index(const std::string& cache, const std::string& path, const std::string& text) {
+    write(path, text);
+    auto opened = ReadOnlyFile::open(path);
+    auto full = parse_ini(text, path);
+    if (!opened || !*opened || !full) return {};
+    config_index::save(cache, path, (*opened)->stamp(), *full, "", nanoseconds(0));
+    std::ifstream in(config_index::index_path(cache, path), std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(ConfigIndex, AnIndexPlacingASectionInsideAValueIsDamagedNotFatal) {
+    // "[profile a]" also appears inside a value, followed by a line that is no setting. An index
+    // that places section "profile a" there (a bit flip, a bug, someone else's write) used to
+    // make sesame abort with std::length_error; it must only make the file read whole.
+    testing::TempDir dir;
+    const std::string path = dir / "config", cache = dir / "cache";
+    const std::string text =
+        "[profile a]\nregion = x\n[profile b]\nnote = first\n  [profile a]\n  free text\n";
+    std::string index = saved_index(cache, path, text);
+    // Head (104 bytes), the path, 16 slots of 8 bytes, then section 0's Entry: offset, end, ...
+    const size_t entry = 104 + path.size() + 16 * 8;
+    ASSERT_GT(index.size(), entry + 32);
+    for (const auto& [field, value] :
+         {std::pair<size_t, uint64_t>{0, text.rfind("[profile a]") + 1}, {8, text.size()}})
+        std::memcpy(&index[entry + field], &value, sizeof value);
+    write(config_index::index_path(cache, path), index);
+
+    auto file = ReadOnlyFile::open(path);
+    ASSERT_TRUE(file && *file);
+    auto loaded = config_index::load(cache, **file);
+    ASSERT_TRUE(loaded);
+    EXPECT_FALSE(loaded->config.find("profile a"));
+    EXPECT_TRUE(loaded->config.damaged());
+    ASSERT_TRUE(loaded->config.find("profile b"));
+    EXPECT_EQ(loaded->config.find("profile b")->find("note")->value, "first\n[profile a]\nfree text");
+}
+
+TEST(ConfigIndex, AnIndexOthersCanWriteIsNotUsed) {
+    testing::TempDir dir;
+    const std::string path = dir / "config", cache = dir / "cache";
+    const std::string index = config_index::index_path(cache, path);
+    ASSERT_FALSE(saved_index(cache, path, "[profile a]\nregion = x\n").empty());
+    auto load = [&] {
+        auto file = ReadOnlyFile::open(path);
+        return file && *file && config_index::load(cache, **file).has_value();
+    };
+    ASSERT_TRUE(load());
+    for (mode_t mode : {0620, 0602, 0666}) {
+        ASSERT_EQ(::chmod(index.c_str(), mode), 0);
+        EXPECT_FALSE(load()) << std::oct << mode;
+    }
+    ASSERT_EQ(::chmod(index.c_str(), 0644), 0);
+    EXPECT_TRUE(load());  // readable by others is no risk: the config itself usually is
+
+    if (::geteuid() != 0) GTEST_SKIP() << "giving the index to another user needs root";
+    ASSERT_EQ(::chown(index.c_str(), 12345, 12345), 0);
+    EXPECT_FALSE(load());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <functional>
 #include <optional>
 #include <string>
@@ -249,6 +250,63 @@ TEST(IniFile, ChecksNestedBlocksAsBotocoreDoes) {
         } else {
             ASSERT_FALSE(checked);
             EXPECT_TRUE(checked.error().message.starts_with(c.expected)) << checked.error().message;
+        }
+    }
+}
+
+/// An IniSource over `text` that places section 0 (named `name`) where a damaged index says.
+class LyingSource : public IniSource {
+  public:
+    LyingSource(std::string text, std::string name, IniPlace place)
+        : m_text(std::move(text)), m_name(std::move(name)), m_place(place) {}
+    size_t size() const override { return 1; }
+    std::optional<size_t> find(std::string_view name) const override {
+        return name == m_name ? std::optional<size_t>(0) : std::nullopt;
+    }
+    std::optional<std::string> name(size_t) const override { return m_name; }
+    std::optional<IniPlace> place(size_t) const override { return m_place; }
+    std::optional<std::vector<IniPlace>> defaults() const override { return std::vector<IniPlace>{}; }
+    std::optional<std::string> text(uint64_t begin, uint64_t end) const override {
+        if (begin > end || end > m_text.size()) return std::nullopt;
+        return m_text.substr(begin, end - begin);
+    }
+    bool damaged() const override { return false; }
+
+  private:
+    std::string m_text, m_name;
+    IniPlace m_place;
+};
+
+TEST(SparseIni, ASectionNotWhereTheSourceSaysLooksAbsentAndDamaged) {
+    // "[profile a]" also appears inside a value, followed by a line that is no setting: read from
+    // there, the section's text is nothing parse_ini accepted (this used to throw length_error).
+    const std::string text =
+        "[profile a]\nregion = x\n[profile b]\nnote = first\n  [profile a]\n  free text\n";
+    const size_t real = 1, fake = text.rfind("[profile a]") + 1, end = text.find("[profile b]");
+    const std::string later_bracket = "[profile]a]" + text.substr(11);  // its section is "profile]a"
+    struct Case {
+        const char* name;
+        std::string text;
+        std::string section;
+        IniPlace place;
+        bool readable;
+    } cases[] = {
+        {"where it is", text, "profile a", {real, end, 9, 1}, true},
+        {"inside a value", text, "profile a", {fake, text.size(), 9, 1}, false},
+        {"a header whose name runs to a later ']'", later_bracket, "profile", {real, end, 7, 1}, false},
+        {"a line number that overflows", text, "profile a", {real, end, 9, INT_MAX}, false},
+        {"no line number", text, "profile a", {real, end, 9, 0}, false},
+        {"an end before the start", text, "profile a", {real, 0, 9, 1}, false},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        IniFile file =
+            sparse_ini(std::make_unique<LyingSource>(c.text, c.section, c.place), "cfg", true, false);
+        const IniSection* section = file.find(c.section);
+        EXPECT_EQ(section != nullptr, c.readable);
+        EXPECT_EQ(file.damaged(), !c.readable);
+        if (section) {
+            EXPECT_EQ(section->find("region")->value, "x");
         }
     }
 }

@@ -49,5 +49,24 @@ TEST(CredentialProcess, RunsTheCommandThroughTheShell) {
     EXPECT_NE(f.error().message.find("exited with status 3"), std::string::npos);
 }
 
+TEST(CredentialProcess, AFarExpirationMeansNotSoonNotLongAgo) {
+    // Year 9999 used to overflow into a time long past: `sesame server` then refreshed without end.
+    auto c = parse_credential_process_output(
+        R"({"Version":1,"AccessKeyId":"a","SecretAccessKey":"s","Expiration":"9999-12-31T23:59:59Z"})",
+        "here");
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_TRUE(c->expiration);
+    EXPECT_GT(*c->expiration, *parse_rfc3339("2262-01-01T00:00:00Z"));
+}
+
+TEST(CredentialProcess, VersionIsExactlyOne) {
+    for (const char* version :
+         {"4294967297", "18446744073709551617", "-4294967295", "1.0", "\"1\"", "true"}) {
+        auto r = parse_credential_process_output(
+            std::string(R"({"Version":)") + version + R"(,"AccessKeyId":"a","SecretAccessKey":"s"})", "here");
+        EXPECT_FALSE(r) << version;
+    }
+}
+
 }  // namespace
 }  // namespace sesame

@@ -80,5 +80,43 @@ TEST(DurationShort, IsCompact) {
     EXPECT_EQ(format_duration_short(seconds(-5)), "0s");
 }
 
+TEST(Rfc3339, ClampsTimesATimePointCannotHoldTo1970Through2262) {
+    // A TimePoint counts nanoseconds in 64 bits (1677-2262), and callers subtract now() from
+    // expirations: year 9999 used to wrap around to a time long past.
+    const TimePoint latest = floor<seconds>(TimePoint::max());
+    struct Case {
+        const char* in;
+        TimePoint expected;
+    } cases[] = {
+        {"9999-12-31T23:59:59Z", latest},      {"2262-04-11T23:47:16Z", latest},
+        {"2262-04-11T23:47:17Z", latest},      {"2300-01-01T00:00:00+23:59", latest},
+        {"1000-01-01T00:00:00Z", TimePoint{}}, {"0000-01-01T00:00:00Z", TimePoint{}},
+        {"1969-12-31T23:59:59Z", TimePoint{}}, {"1970-01-01T00:00:01Z", TimePoint{seconds(1)}},
+    };
+    for (const auto& c : cases) {
+        auto t = parse_rfc3339(c.in);
+        ASSERT_TRUE(t) << c.in;
+        EXPECT_EQ(*t, c.expected) << c.in;
+    }
+    EXPECT_EQ(format_rfc3339(latest), "2262-04-11T23:47:16Z");
+}
+
+TEST(Rfc3339, FieldsAreDigitsOnly) {
+    for (const char* in :
+         {"2026-11-20T-1:07:19Z", "2026-11-20T23:-7:19Z", "2026-11-20T23:07:-9Z", "-026-11-20T23:07:19Z",
+          "2026-11-20T23:07:19+-1:00", "2026-11-20T23:07:19+01:-5", "+026-11-20T23:07:19Z"})
+        EXPECT_FALSE(parse_rfc3339(in)) << in;
+}
+
+TEST(Duration, RefusesMoreThanSevenYearsWithoutOverflowing) {
+    for (const char* in : {"3000000000000000h", "153722867280912931m", "1h9223372036854775807s",
+                           "9223372036854775807", "220752001", "61320h1s"}) {
+        auto d = parse_duration(in);
+        EXPECT_FALSE(d) << in << " gave " << (d ? d->count() : 0);
+    }
+    EXPECT_EQ(parse_duration("220752000")->count(), 220752000);  // 7 * 365 days
+    EXPECT_EQ(parse_duration("61320h")->count(), 220752000);
+}
+
 }  // namespace
 }  // namespace sesame

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "util/bytes.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
@@ -152,6 +153,46 @@ TEST(VaultData, PruneExpiredDropsSessionsExpiringAtOrBeforeNowAndKeepsKeys) {
     ASSERT_EQ(d.sessions.size(), 1u);
     EXPECT_TRUE(d.sessions.contains("future"));
     EXPECT_TRUE(d.keys.contains("prod"));
+}
+
+TEST(VaultData, BinaryTimesATimePointCannotHoldAreClampedTo1970Through2262) {
+    // An older sesame stored a credential_process's year 9999 wrapped around; 9999 itself, or
+    // any 64 bits, must not overflow into nanoseconds (nor make the vault unreadable).
+    using namespace std::chrono;
+    const TimePoint latest = floor<seconds>(TimePoint::max());
+    const int64_t year_9999 = 253402300799;
+    struct Case {
+        int64_t stored;
+        TimePoint expected;
+    } cases[] = {{year_9999, latest}, {INT64_MAX, latest},        {INT64_MIN, TimePoint{}},
+                 {-1, TimePoint{}},   {-9223372036, TimePoint{}}, {1767323045, at("2026-01-02T03:04:05Z")}};
+    for (const auto& c : cases) {
+        std::string bin = serialize(VaultData{});
+        bin.resize(bin.size() - 4);  // the session count, zero
+        bytes::put_le(bin, 1, 4);
+        for (const char* field : {"name", "profile", "kind", "ASIA", "secret", "token"})
+            bytes::put_str(bin, field);
+        bytes::put_le(bin, static_cast<uint64_t>(c.stored), 8);  // expiration
+        bytes::put_le(bin, static_cast<uint64_t>(c.stored), 8);  // created
+        bytes::put_str(bin, "");
+        bytes::put_str(bin, "");
+        auto got = deserialize(bin);
+        ASSERT_TRUE(got) << c.stored << ": " << got.error().message;
+        EXPECT_EQ(got->sessions.at("name").expiration, c.expected) << c.stored;
+        EXPECT_EQ(got->sessions.at("name").created, c.expected) << c.stored;
+    }
+}
+
+TEST(VaultData, DeeplyNestedJsonIsRefusedWithoutOverflowingTheStack) {
+    // Wiping the parsed tree used to recurse once per level.
+    const size_t depth = 300'000;
+    for (const std::string& doc :
+         {std::string(depth, '[') + std::string(depth, ']'),
+          R"({"version":1,"keys":{"p":)" + std::string(depth, '[') + std::string(depth, ']') + "}}"}) {
+        auto got = deserialize(doc);
+        ASSERT_FALSE(got);
+        EXPECT_NE(got.error().message.find("damaged"), std::string::npos) << got.error().message;
+    }
 }
 
 }  // namespace
