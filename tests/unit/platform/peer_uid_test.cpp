@@ -12,16 +12,23 @@
 namespace sesame {
 namespace {
 
-/// A connected pair over 127.0.0.1: {the client's socket, the accepted one}.
-std::pair<UniqueFd, UniqueFd> loopback_pair() {
+/// A socket listening on 127.0.0.1 at a port the kernel picks; `address` is set to it.
+UniqueFd loopback_listener(sockaddr_in& address) {
     UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in address{};
+    address = {};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
     EXPECT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
     EXPECT_EQ(::listen(listener.get(), 4), 0);
     EXPECT_EQ(::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length), 0);
+    return listener;
+}
+
+/// A connected pair over 127.0.0.1: {the client's socket, the accepted one}.
+std::pair<UniqueFd, UniqueFd> loopback_pair() {
+    sockaddr_in address;
+    UniqueFd listener = loopback_listener(address);
     UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     EXPECT_EQ(::connect(client.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
     UniqueFd accepted(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -42,14 +49,8 @@ TEST(PeerUidLookup, FindsTheClientsUserThroughNetlinkAndThroughProc) {
 
 TEST(PeerUidLookup, NamesAnotherUsersClient) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to connect as another uid";
-    UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener.get(), 4), 0);
-    ASSERT_EQ(::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length), 0);
+    sockaddr_in address;
+    UniqueFd listener = loopback_listener(address);
     int hold[2];
     ASSERT_EQ(::pipe(hold), 0);
     pid_t child = ::fork();
