@@ -1,9 +1,10 @@
 // The config index (config_index::save / load) and the sparse reader behind it, on real files.
 //
 // Input: a config file, then (from its last bytes) up to 7 changes to the index that save() makes
-// of it: four bytes anywhere, or a section's place moved to another '[' of the config. The index is the part
-// an attacker or a crash can damage, so load() and the sparse reader must survive any bytes in it: they may
-// only return sections they could read and check, and report the rest as damaged. Properties:
+// of it: four bytes anywhere, or a section's place moved to another '[' of the config. The index
+// is the part a bug, a crash or another writer can damage, so load() and the sparse reader must
+// survive any bytes in it: they may only return sections they could read and check, and report
+// the rest as damaged. Properties:
 // - an untouched index reads back every section exactly as parse_ini built it, undamaged;
 // - a damaged one never crashes, and a section it returns has the name it was looked up by;
 // - in AwsConfig mode (the config padded past k_min_size), a second load() uses the index and
@@ -174,12 +175,12 @@ void check_aws_config(std::string text, const std::vector<Write>& writes) {
     if (!tampered) check(second->indexed(), "the second load uses the index");
     const std::vector<std::string> names = first->profile_names();
     if (!tampered) check(second->profile_names() == names, "an index lists the profiles");
+    // Only an untouched index is held to more: a tampered one's extra bytes (AwsConfig's irregular
+    // names) can still point a profile at another section, which AwsConfig::lookup does not check.
     for (const std::string& name : names) {
         const IniSection* a = first->profile(name);
         const IniSection* b = second->profile(name);
         if (!tampered) check(a && b && same_sections(*a, *b), "an index reads each profile as parsed");
-        // A tampered index's extra bytes (AwsConfig's irregular names) can point a profile at
-        // another section: only the owner check keeps others from writing them (see the report).
     }
     if (!tampered) check(!second->damaged(), "an untouched index is not damaged");
 }

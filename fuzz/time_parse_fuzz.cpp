@@ -1,6 +1,7 @@
 // Time parsing and formatting (util/time): RFC 3339 from AWS, credential_process and the
-// environment; durations users type (--duration, SESAME_*_TTL). Input: the text; its last byte
-// picks the function and, for the formatters, the 8 bytes before it a time. Properties:
+// environment; durations users type (--duration, SESAME_*_TTL). Input: the text, read as both; its
+// last byte, when above 0x7F, asks for the formatters instead, with the 8 bytes before it as a
+// time. Properties:
 // - parse_rfc3339 gives whole seconds within 1970-2262 (what every caller can subtract without
 //   overflow), format_rfc3339 of that parses back to it, and a canonical UTC time in that range
 //   ("2026-11-20T23:07:19Z") formats back to itself;
@@ -77,9 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     const std::string text = fdp.ConsumeRemainingBytesAsString();
-    if (which & 1)
-        check_duration(text);
-    else
-        check_rfc3339(text);
+    check_rfc3339(text);
+    check_duration(text);
     return 0;
 }
