@@ -53,6 +53,7 @@ Result<RefreshPolicy> endpoint_policy(const Env& env) {
         auto d = parse_duration(*v);
         if (!d) return std::unexpected(std::move(d.error()).context("SESAME_SERVER_MIN_TTL"));
         policy.min_ttl = *d;
+        policy.min_ttl_given = true;
     }
     policy.refresh_before = policy.min_ttl + std::chrono::minutes(5);
     return policy;
@@ -69,7 +70,9 @@ Result<std::unique_ptr<EndpointSession>> EndpointSession::start(Context& ctx,
     if (!policy) return std::unexpected(policy.error());
 
     std::unique_ptr<EndpointSession> s(new EndpointSession);
-    auto source = CredentialSource::open(ctx, request, policy->refresh_before);
+    // A cached session is taken only if the policy can serve it unchanged: what is fetched then
+    // lasts as long as the profile's sessions do, which is what the policy is fitted to.
+    auto source = CredentialSource::open(ctx, request, policy->full_lifetime());
     if (!source) return std::unexpected(source.error());
     s->m_source = std::move(*source);
     s->m_role_sts = s->m_source->make_sts_clients();

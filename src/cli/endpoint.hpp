@@ -52,7 +52,7 @@ class EndpointSession {
 };
 
 /// The refresh policy: SESAME_SERVER_MIN_TTL (default 15m) is the least an endpoint serves;
-/// refreshing starts 5 minutes before that.
+/// refreshing starts 5 minutes before that. Fitted to shorter sessions by RefreshingCredentials.
 Result<RefreshPolicy> endpoint_policy(const Env& env);
 
 }  // namespace sesame

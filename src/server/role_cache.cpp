@@ -32,18 +32,28 @@ Result<Credentials> RoleCache::get(const std::string& role_arn) {
                     "use arn:aws:iam::<account>:role/<name>");
     }
     std::lock_guard lock(m_mutex);
-    if (auto it = m_roles.find(role_arn); it != m_roles.end()) {
-        if (!it->second.expiration || *it->second.expiration - m_clock.now() >= m_policy.min_ttl)
-            return it->second;
-    }
+    Entry& entry = m_roles[role_arn];
+    TimePoint now = m_clock.now();
+    if (entry.credentials &&
+        (!entry.credentials->expiration || *entry.credentials->expiration - now >= entry.min_ttl))
+        return *entry.credentials;
+    if (entry.error && now < entry.retry_at) return std::unexpected(*entry.error);
     auto base = m_base.get();
     if (!base) return base;
     AssumeRoleInput in;
     in.role_arn = role_arn;
-    in.session_name = default_role_session_name(m_clock.now());
+    in.session_name = default_role_session_name(now);
     auto role = m_sts.assume_role(*base, in);
-    if (!role) return std::unexpected(role.error());
-    m_roles[role_arn] = role->credentials;
+    if (!role) {
+        entry.error = role.error();
+        entry.retry_at = now + m_policy.retry_after;
+        return std::unexpected(role.error());
+    }
+    entry.error.reset();
+    entry.credentials = role->credentials;
+    entry.min_ttl = m_policy.min_ttl;
+    if (auto expiration = role->credentials.expiration)
+        entry.min_ttl = m_policy.fitted(std::chrono::floor<std::chrono::seconds>(*expiration - now)).min_ttl;
     return role->credentials;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "aws/sts.hpp"
@@ -10,7 +12,8 @@
 namespace sesame {
 
 /// The ECS endpoint's `/role-arn/<ARN>`: AssumeRole from the profile's session, one cached
-/// session per ARN, renewed when less than the policy's min_ttl would remain.
+/// session per ARN, renewed when less than the policy's min_ttl (fitted to the session's
+/// lifetime) would remain. A failed AssumeRole is answered from memory for retry_after.
 class RoleCache {
   public:
     RoleCache(RefreshingCredentials& base, Sts& sts, const Clock& clock, RefreshPolicy policy)
@@ -23,7 +26,13 @@ class RoleCache {
     const Clock& m_clock;
     RefreshPolicy m_policy;
     std::mutex m_mutex;
-    std::map<std::string, Credentials> m_roles;
+    struct Entry {
+        std::optional<Credentials> credentials;
+        std::chrono::seconds min_ttl{0};
+        std::optional<Error> error;  ///< the last AssumeRole's failure, until retry_at
+        TimePoint retry_at;
+    };
+    std::map<std::string, Entry> m_roles;
 };
 
 /// arn:<partition>:iam::<12 digits>:role/<path/name>

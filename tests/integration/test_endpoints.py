@@ -356,6 +356,57 @@ class EndpointTest(SesameTestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(len(self.moto.sts_calls(mark, "AssumeRole")), 1)
 
+    def test_short_sessions_are_served_without_a_call_per_request(self) -> None:
+        """15-minute role sessions (duration_seconds = 900, the shortest STS gives) cannot meet the
+        default 15-minute minimum: the endpoint says so once, fits its policy (serve while 10 minutes
+        are left, what botocore accepts) and serves 50 requests from one AssumeRole."""
+        self.sb.write_config(
+            section("alice", region=REGION)
+            + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN, duration_seconds="900")
+        )
+        mark = self.moto.mark()
+        proc, variables = self.start_server("admin", "--ecs")
+        url = variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        port = self.port_of(url)
+        path = url.split(str(port), 1)[1]
+        headers = {"Host": f"127.0.0.1:{port}", "Authorization": variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+        keys = set()
+        for _ in range(50):
+            status, body = http_request(port, "GET", path, headers)
+            self.assertEqual(status, 200, body)
+            creds = json.loads(body)
+            self.assertGreaterEqual(rfc3339_to_epoch(creds["Expiration"]) - time.time(), 10 * 60 - 5)
+            keys.add(creds["AccessKeyId"])
+            time.sleep(0.05)
+        out = self.sb.run_cmd(["aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
+                              env_extra=variables)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(len(keys), 1)
+        self.assertEqual(len(self.moto.sts_calls(mark, "AssumeRole")), 1, "STS called on the request path")
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+        self.assertEqual(err.count("the sessions obtained last 15m"), 1, err)
+        self.assertIn("serving them while 10m are left", err)
+
+    def test_a_minimum_the_sessions_cannot_give_is_refused_clearly(self) -> None:
+        self.sb.write_config(
+            section("alice", region=REGION)
+            + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN, duration_seconds="900")
+        )
+        mark = self.moto.mark()
+        proc, variables = self.start_server("admin", "--ecs", env_extra={"SESAME_SERVER_MIN_TTL": "20m"})
+        url = variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        port = self.port_of(url)
+        path = url.split(str(port), 1)[1]
+        headers = {"Host": f"127.0.0.1:{port}", "Authorization": variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+        for _ in range(20):
+            status, body = http_request(port, "GET", path, headers)
+            self.assertEqual(status, 503, body)
+            self.assertIn("SESAME_SERVER_MIN_TTL", json.loads(body)["Message"] + body)
+        self.assertLessEqual(len(self.moto.sts_calls(mark, "AssumeRole")), 2, "refusals must not call STS")
+        proc.terminate()
+        proc.communicate(timeout=10)
+
     def test_refresh_before_expiry_with_short_sessions(self) -> None:
         """15-minute role sessions, and an endpoint told to serve nothing with less than 14m50s
         left: within seconds the first session falls below that and must be replaced, never served."""

@@ -82,6 +82,16 @@ TEST_F(Ecs, OtherPathsAndMethods) {
     EXPECT_EQ(http.calls, 1) << "the percent-encoded ARN was decoded and tried";
 }
 
+TEST_F(Ecs, AFailedAssumeRoleIsAnsweredFromMemoryUntilItsRetry) {
+    Headers auth{{"authorization", "0123456789abcdef0123456789abcdef"}};
+    const char* path = "/role-arn/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fadmin";
+    for (int i = 0; i < 50; ++i) EXPECT_EQ(endpoint.handle(req(path, auth)).status, 503);
+    EXPECT_EQ(http.calls, 1) << "50 requests for a failing role: one AssumeRole";
+    clock.advance(seconds(31));
+    EXPECT_EQ(endpoint.handle(req(path, auth)).status, 503);
+    EXPECT_EQ(http.calls, 2) << "retried once retry_after has passed";
+}
+
 /// A request path is the requester's text: CR, LF and escape bytes in it must not reach the log
 /// (forged lines, terminal control) raw.
 TEST_F(Ecs, ARoleArnPathReachesTheLogEscaped) {
