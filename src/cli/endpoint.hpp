@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/credentials.hpp"
+#include "platform/unique_fd.hpp"
 #include "server/ecs_endpoint.hpp"
 #include "server/http_server.hpp"
 #include "server/imds_endpoint.hpp"
@@ -49,6 +50,7 @@ class EndpointSession {
     std::unique_ptr<HttpServer> m_server;
     std::vector<std::pair<std::string, std::string>> m_variables;
     std::string m_token_dir;
+    UniqueFd m_token_dir_lock;  ///< flock held while the endpoint lives (stale folders are swept)
 };
 
 /// The refresh policy: SESAME_SERVER_MIN_TTL (default 15m) is the least an endpoint serves;

@@ -1,5 +1,6 @@
 #include "platform/files.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace sesame {
 namespace {
@@ -191,6 +193,7 @@ namespace {
 Result<void> replace_file(const std::string& target, std::string_view data, mode_t mode,
                           const std::function<Result<void>()>& still_ok) {
     const std::string dir = parent_dir(target);
+    sweep_stale_temp_files(dir, base_name(target));
     std::string tmp;
     int raw_fd = -1;
     for (int attempt = 0; attempt < 16 && raw_fd < 0; ++attempt) {
@@ -200,6 +203,9 @@ Result<void> replace_file(const std::string& target, std::string_view data, mode
     }
     if (raw_fd < 0) return fail(fmt::format("cannot write {}: {}", target, errno_text(errno)));
     UniqueFd fd(raw_fd);
+    // Held until the file is renamed or removed: a writer that finds it unlocked knows its
+    // owner died (sweep_stale_temp_files).
+    (void)::flock(fd.get(), LOCK_EX | LOCK_NB);
 
     auto written = write_and_sync(fd.get(), data, mode, tmp);
     if (written && fd.close() != 0)
@@ -221,6 +227,39 @@ Result<void> replace_file(const std::string& target, std::string_view data, mode
 }
 
 }  // namespace
+
+bool left_by_a_dead_owner(int fd, std::chrono::seconds min_age) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_uid != ::geteuid()) return false;
+    // A file created this instant may not be locked yet by the process creating it.
+    auto age = std::chrono::system_clock::now() -
+               std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec) +
+                                                     std::chrono::nanoseconds(st.st_mtim.tv_nsec));
+    if (age < min_age) return false;
+    return ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+size_t sweep_stale_temp_files(const std::string& dir, std::string_view name) {
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir_fd.get() < 0) return 0;
+    DIR* listing = ::fdopendir(::dup(dir_fd.get()));
+    if (!listing) return 0;
+    const std::string prefix = fmt::format(".{}.tmp-", name);
+    std::vector<std::string> stale;
+    while (const dirent* e = ::readdir(listing)) {
+        std::string_view entry(e->d_name);
+        if (!entry.starts_with(prefix)) continue;
+        UniqueFd fd(::openat(dir_fd.get(), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        if (fd.get() < 0) continue;
+        struct stat st {};
+        if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (left_by_a_dead_owner(fd.get(), k_temp_file_grace)) stale.emplace_back(entry);
+    }
+    ::closedir(listing);
+    size_t removed = 0;
+    for (const auto& entry : stale) removed += ::unlinkat(dir_fd.get(), entry.c_str(), 0) == 0;
+    return removed;
+}
 
 Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
     auto target = resolve_symlinks(path);

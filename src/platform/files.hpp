@@ -71,6 +71,21 @@ Result<std::string> resolve_symlinks(const std::string& path);
 /// link ~/.aws/config into a repository, and the link must keep pointing at the edited file).
 Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode);
 
+/// How old a temporary file must be before a sweep may take it for a dead writer's: the one
+/// moment a live writer's file is not yet locked is between its open and its flock.
+inline constexpr std::chrono::seconds k_temp_file_grace{2};
+
+/// Removes the temporary files (`.NAME.tmp-*`, this user's, regular) that writers of `dir`/`name`
+/// killed mid-write (kill -9, a crash, power loss) left behind. A live writer holds an flock on
+/// its temporary file until it is renamed, so one that can be locked, and is older than
+/// k_temp_file_grace, has no owner left. Every write_file_atomic sweeps before it writes; returns
+/// how many were removed. Best effort: an unreadable folder removes nothing.
+size_t sweep_stale_temp_files(const std::string& dir, std::string_view name);
+
+/// True when `fd` (a file or folder of this user's, older than `min_age`) can be flock'ed at
+/// once: whoever created it and held its lock is gone. The lock is then held through `fd`.
+bool left_by_a_dead_owner(int fd, std::chrono::seconds min_age);
+
 /// What an edit makes of a text file: nullopt leaves the file as it is.
 using TextEdit = std::function<Result<std::optional<std::string>>(const std::optional<std::string>& current)>;
 

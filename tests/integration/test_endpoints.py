@@ -163,6 +163,24 @@ class EndpointTest(SesameTestCase):
         self.assertEqual(proc.wait(timeout=10), 0)
         self.assertFalse(os.path.exists(token_file), "token file left behind after SIGINT")
 
+    def test_a_killed_servers_token_folder_is_removed_by_the_next_one(self) -> None:
+        dead, dead_vars = self.start_server("admin", "--ecs")
+        live, live_vars = self.start_server("admin", "--ecs")
+        dead_dir = os.path.dirname(dead_vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"])
+        live_dir = os.path.dirname(live_vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"])
+        dead.kill()  # SIGKILL: no chance to clean up
+        dead.wait(timeout=10)
+        self.assertTrue(os.path.isdir(dead_dir))
+        time.sleep(2.2)  # older than the grace a just-created folder gets
+        _, new_vars = self.start_server("admin", "--ecs")
+        self.assertFalse(os.path.exists(dead_dir), "a killed server's token folder survived the next start")
+        self.assertTrue(os.path.exists(live_vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]),
+                        "a running server's token was removed")
+        self.assertTrue(os.path.isdir(live_dir))
+        self.assertTrue(os.path.exists(new_vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]))
+        live.send_signal(signal.SIGINT)
+        self.assertEqual(live.wait(timeout=10), 0)
+
     def test_server_ec2_standalone_and_sigterm(self) -> None:
         proc, variables = self.start_server("admin", "--ec2")
         out = self.sb.run_cmd(

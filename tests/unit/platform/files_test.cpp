@@ -1,7 +1,9 @@
 #include "platform/files.hpp"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,6 +108,37 @@ TEST(WriteFileAtomic, ReplacesExistingFileAndLeavesNoTemporaryFiles) {
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(write_file_atomic(dir / "f", "new " + std::to_string(i), 0600));
     EXPECT_EQ(read_file(dir / "f").value_or(""), "new 4");
     EXPECT_EQ(entries(dir.path()), std::set<std::string>{"f"});
+}
+
+/// Backdates `path` by `seconds`, as a temporary file left by a writer killed a while ago.
+void age(const std::string& path, int seconds) {
+    struct timespec times[2];
+    ::clock_gettime(CLOCK_REALTIME, &times[0]);
+    times[0].tv_sec -= seconds;
+    times[1] = times[0];
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW), 0) << path;
+}
+
+TEST(WriteFileAtomic, SweepsTemporaryFilesOfDeadWritersOnly) {
+    TempDir dir;
+    write_plain(dir / ".vault.tmp-dead", "left by a writer killed with -9");
+    age(dir / ".vault.tmp-dead", 60);
+    write_plain(dir / ".vault.tmp-live", "a writer still at work holds its lock");
+    age(dir / ".vault.tmp-live", 60);
+    UniqueFd live(::open((dir / ".vault.tmp-live").c_str(), O_RDONLY | O_CLOEXEC));
+    ASSERT_EQ(::flock(live.get(), LOCK_EX | LOCK_NB), 0);
+    write_plain(dir / ".vault.tmp-new", "just created, maybe not locked yet");
+    write_plain(dir / ".other.tmp-dead", "another file's");
+    age(dir / ".other.tmp-dead", 60);
+    write_plain(dir / "elsewhere", "x");
+    ASSERT_EQ(::symlink((dir / "elsewhere").c_str(), (dir / ".vault.tmp-link").c_str()), 0);
+    ASSERT_TRUE(write_file_atomic(dir / "vault", "data", 0600));
+    EXPECT_EQ(entries(dir.path()), (std::set<std::string>{"vault", ".vault.tmp-live", ".vault.tmp-new",
+                                                          ".other.tmp-dead", "elsewhere", ".vault.tmp-link"}));
+    live.reset();
+    EXPECT_EQ(sweep_stale_temp_files(dir.path(), "vault"), 1u) << "its writer has gone now";
+    EXPECT_EQ(sweep_stale_temp_files(dir.path(), "other"), 1u);
+    EXPECT_EQ(read_file(dir / "elsewhere").value_or(""), "x") << "a link is not followed";
 }
 
 TEST(WriteFileAtomic, FailedRenameRemovesTemporaryAndKeepsTarget) {
