@@ -15,7 +15,12 @@ Context::Context(Env env, const Clock& clock, Prompt& prompt, Log log, Writer ou
       m_prompt(prompt),
       m_log(std::move(log)),
       m_out(std::move(out)),
-      m_http(std::move(http)) {}
+      m_http(std::move(http)) {
+    // Out of the environment snapshot at once, before any thread starts: from here on the one
+    // copy is in wiped memory, and nothing that copies the environment can copy it.
+    if (auto p = m_env.take("SESAME_FILE_PASSPHRASE"); p && !p->empty())
+        m_preset_passphrase = Secret(std::move(*p));
+}
 
 std::string vault_dir(const Env& env) {
     if (auto d = env.get("SESAME_FILE_DIR")) return *d;
@@ -66,7 +71,8 @@ KeyCache* Context::key_cache() {
 FileVault& Context::vault() {
     if (!m_vault) {
         std::string dir = vault_dir(m_env);
-        m_passphrase = std::make_unique<PromptPassphrase>(m_env, m_prompt, dir + "/vault.sesame");
+        m_passphrase = std::make_unique<PromptPassphrase>(std::move(m_preset_passphrase), m_prompt,
+                                                          dir + "/vault.sesame");
         FileVaultOptions options;
         options.key_cache = key_cache();
         // A bad SESAME_UNLOCK_TTL disables caching here; `sesame status` reports the error.

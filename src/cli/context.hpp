@@ -63,6 +63,7 @@ class Context {
     Writer m_out;
     HttpFactory m_http;
     std::optional<AwsConfig> m_config;
+    std::optional<Secret> m_preset_passphrase;  ///< SESAME_FILE_PASSPHRASE, until the vault takes it
     std::unique_ptr<PromptPassphrase> m_passphrase;
     std::unique_ptr<FileVault> m_vault;
     std::unique_ptr<KeyCache> m_key_cache;

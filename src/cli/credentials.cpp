@@ -140,6 +140,12 @@ Result<ProviderPtr> CredentialSource::account_role(ProviderPtr base, ChainDeps& 
                                                         m_options.min_ttl, deps.log));
 }
 
+void CredentialSource::confine_vault() {
+    std::set<std::string> chain;
+    for (const ProfileConfig* p = &m_profile; p; p = p->source.get()) chain.insert(p->name);
+    m_ctx.vault().confine(std::move(chain));
+}
+
 std::string CredentialSource::region() const {
     // A role profile often sets no region of its own; the region its source works in is the best
     // guess for the command (the AWS CLI would otherwise refuse to run without one).

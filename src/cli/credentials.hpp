@@ -45,6 +45,10 @@ class CredentialSource {
     const ProfileConfig& profile() const { return m_profile; }
     /// The profile's region, else the first region along its source chain.
     std::string region() const;
+    /// For a long-running process: keeps in memory only the vault keys of this profile's chain
+    /// (itself and its source_profiles) and forgets the vault passphrase (FileVault::confine).
+    /// Call between fetches, from the thread that fetches.
+    void confine_vault();
     /// A separate STS client set, for calls made outside fetch() (e.g. from another thread).
     std::unique_ptr<StsClients> make_sts_clients() const;
 

@@ -4,8 +4,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sodium.h>
-#include <sys/file.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -110,11 +110,16 @@ Result<std::unique_ptr<EndpointSession>> EndpointSession::start(Context& ctx,
     s->m_role_sts = s->m_source->make_sts_clients();
     CredentialSource* src = s->m_source.get();
     s->m_credentials = std::make_unique<RefreshingCredentials>(
-        [src]() -> Result<Credentials> {
+        [src, confined = false]() mutable -> Result<Credentials> {
             auto c = src->fetch();
             if (c && !c->is_temporary()) {
                 return fail("the profile gives long-term keys, which an endpoint does not serve",
                             "use a profile with a session or a role");
+            }
+            if (c && !confined) {
+                // From the first success on, the endpoint holds its own chain's keys only.
+                src->confine_vault();
+                confined = true;
             }
             return c;
         },

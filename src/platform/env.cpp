@@ -1,7 +1,10 @@
 #include "platform/env.hpp"
 
 #include <pwd.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "platform/process.hpp"
 
 extern char** environ;
 
@@ -13,9 +16,21 @@ Env Env::from_process() {
         std::string_view entry(*e);
         auto eq = entry.find('=');
         if (eq == std::string_view::npos) continue;
-        vars.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+        std::string_view name = entry.substr(0, eq);
+        vars.emplace(std::string(name), std::string(entry.substr(eq + 1)));
+        for (const char* secret : k_secret_variables)
+            if (name == secret) ::explicit_bzero(*e + eq + 1, entry.size() - eq - 1);
     }
     return Env(std::move(vars));
+}
+
+std::optional<std::string> Env::take(const std::string& name) {
+    auto it = m_vars.find(name);
+    if (it == m_vars.end()) return std::nullopt;
+    std::optional<std::string> value(it->second);
+    ::explicit_bzero(it->second.data(), it->second.size());
+    m_vars.erase(it);
+    return value;
 }
 
 std::optional<std::string> Env::get(const std::string& name) const {

@@ -12,6 +12,8 @@ class Env {
   public:
     Env() = default;
     explicit Env(std::map<std::string, std::string> vars) : m_vars(std::move(vars)) {}
+    /// Also overwrites, in the process's own environment block (what /proc/PID/environ shows),
+    /// the values of k_secret_variables: the snapshot keeps the only copy.
     static Env from_process();
 
     /// The value if set and non-empty (an empty variable counts as unset, as in botocore).
@@ -19,6 +21,9 @@ class Env {
     std::string get_or(const std::string& name, const std::string& fallback) const;
     void set(const std::string& name, std::string value) { m_vars[name] = std::move(value); }
     void unset(const std::string& name) { m_vars.erase(name); }
+    /// Removes `name` and returns its value, overwriting the bytes it held (for secrets: the
+    /// caller keeps the one copy, in wiped memory).
+    std::optional<std::string> take(const std::string& name);
     const std::map<std::string, std::string>& all() const { return m_vars; }
 
     /// $HOME, falling back to the passwd entry.

@@ -4,13 +4,8 @@
 
 namespace sesame {
 
-std::optional<Secret> PromptPassphrase::preset() {
-    if (auto p = m_env.get("SESAME_FILE_PASSPHRASE")) return Secret(std::move(*p));
-    return std::nullopt;
-}
-
 Result<Secret> PromptPassphrase::passphrase(bool creating) {
-    if (auto p = m_env.get("SESAME_FILE_PASSPHRASE")) return Secret(std::move(*p));
+    if (m_preset) return *m_preset;
     auto no_tty = [&](const Error&) {
         return fail(fmt::format("the vault at {} needs a passphrase, but there is no terminal to ask on",
                                 m_vault_path),

@@ -10,13 +10,15 @@ namespace sesame {
 /// terminal — twice, and compared, when the vault is being created.
 class PromptPassphrase final : public PassphraseSource {
   public:
-    PromptPassphrase(const Env& env, Prompt& prompt, std::string vault_path)
-        : m_env(env), m_prompt(prompt), m_vault_path(std::move(vault_path)) {}
+    /// `preset`: SESAME_FILE_PASSPHRASE, taken out of the environment snapshot by Context.
+    PromptPassphrase(std::optional<Secret> preset, Prompt& prompt, std::string vault_path)
+        : m_preset(std::move(preset)), m_prompt(prompt), m_vault_path(std::move(vault_path)) {}
     Result<Secret> passphrase(bool creating) override;
-    std::optional<Secret> preset() override;
+    std::optional<Secret> preset() override { return m_preset; }
+    void forget() override { m_preset.reset(); }
 
   private:
-    const Env& m_env;
+    std::optional<Secret> m_preset;
     Prompt& m_prompt;
     std::string m_vault_path;
 };

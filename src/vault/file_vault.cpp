@@ -91,7 +91,16 @@ Result<VaultData> FileVault::load() {
     if (!data) return std::unexpected(std::move(data.error()));
     if (!*data) return VaultData{};
     (*data)->prune_expired(m_clock.now());
+    if (m_confined)
+        std::erase_if((*data)->keys, [&](const auto& k) { return !m_confined->contains(k.first); });
     return std::move(**data);
+}
+
+void FileVault::confine(std::set<std::string> profiles) {
+    m_confined = std::move(profiles);
+    m_last_data.reset();  // StoredKey secrets wipe themselves
+    m_last_file.clear();
+    m_passphrase.forget();
 }
 
 Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& change) {
@@ -174,8 +183,10 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
     }
     auto data = deserialize(plain->reveal());
     if (!data) return std::unexpected(std::move(data.error()).context(path()));
-    m_last_file = std::move(*file);
-    m_last_data = *data;
+    if (!m_confined) {
+        m_last_file = std::move(*file);
+        m_last_data = *data;
+    }
     return std::optional<VaultData>(std::move(*data));
 }
 

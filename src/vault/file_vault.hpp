@@ -32,6 +32,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "crypto/aead.hpp"
@@ -54,6 +55,8 @@ class PassphraseSource {
     /// A passphrase given without asking (SESAME_FILE_PASSPHRASE), if any: a cached key is used
     /// with it only when it is the right one.
     virtual std::optional<Secret> preset() { return std::nullopt; }
+    /// Drops any passphrase held in memory (FileVault::confine).
+    virtual void forget() {}
 };
 
 struct FileVaultOptions {
@@ -89,6 +92,11 @@ class FileVault {
     /// passphrase twice) if absent. If `change` fails, nothing is written and its error is returned.
     Result<void> update(const std::function<Result<void>(VaultData&)>& change);
 
+    /// For a long-running process that needs the keys of `profiles` only (an endpoint's chain):
+    /// from now on load() returns only those, no decrypted copy of the vault is kept between
+    /// reads (each read decrypts, and what is not returned is wiped at once), and the passphrase
+    /// source forgets its preset. The vault key stays: sessions are still cached in the vault.
+    void confine(std::set<std::string> profiles);
     /// Forgets the unlocked key, here and in the key cache; true if the cache held one.
     bool lock();
     /// How long the cached key has left without use; nullopt when the vault is locked.
@@ -131,6 +139,7 @@ class FileVault {
     std::string m_last_file;
     bool m_dir_checked = false;  ///< the folder's permissions passed once in this process
     std::optional<VaultData> m_last_data;
+    std::optional<std::set<std::string>> m_confined;  ///< confine()
     /// The passphrase just typed, kept only until the key it made has opened the vault and been cached.
     std::optional<Secret> m_pending_passphrase;
 };

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import re
 import signal
 import socket
@@ -19,6 +20,7 @@ import boto3
 
 from harness import (
     ADMIN_ROLE_ARN,
+    Keys,
     REGION,
     SesameTestCase,
     rfc3339_to_epoch,
@@ -38,6 +40,24 @@ def http_request(port: int, method: str, path: str, headers: dict[str, str] | No
         return resp.status, resp.read().decode(errors="replace")
     finally:
         conn.close()
+
+
+def process_memory(pid: int) -> bytes:
+    """Every readable, writable mapping of a process (its heap, stacks, data): what a core dump or
+    a reader of /proc/PID/mem would see. Needs root (or ptrace rights) for a non-dumpable process."""
+    chunks = []
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            fields = line.split()
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if not fields[1].startswith("rw") or end - start > 1 << 30:
+                continue
+            try:
+                mem.seek(start)
+                chunks.append(mem.read(end - start))
+            except OSError:
+                continue
+    return b"".join(chunks)
 
 
 class EndpointTest(SesameTestCase):
@@ -180,6 +200,40 @@ class EndpointTest(SesameTestCase):
         self.assertTrue(os.path.exists(new_vars["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]))
         live.send_signal(signal.SIGINT)
         self.assertEqual(live.wait(timeout=10), 0)
+
+    def test_a_server_keeps_no_other_profiles_keys_in_memory(self) -> None:
+        """The server reads the vault once; afterwards its memory must hold the keys of its own
+        chain only: another profile's secret, decrypted along with the vault, must be wiped."""
+        bob = Keys("AKIABOBBOBBOBBOB0000", "bob-secret-" + secrets.token_hex(16))
+        self.assertOk(self.sb.add("bob", bob))
+        proc, variables = self.start_server("admin", "--ecs")
+        out = self.sb.run_cmd(["aws", "sts", "get-caller-identity"], env_extra=variables)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        memory = process_memory(proc.pid)
+        self.assertGreater(len(memory), 100_000, "could not read the server's memory")
+        # (assertTrue, not assertNotIn: the message must not print the memory)
+        self.assertTrue(bob.secret_access_key.encode() not in memory, "another profile's secret is in the server's memory")
+        self.assertTrue(bob.access_key_id.encode() not in memory, "another profile's key id is in the server's memory")
+        self.assertTrue(b"correct horse battery staple" not in memory, "the vault passphrase is in the server's memory")
+
+    def test_exec_with_an_endpoint_keeps_no_other_profiles_keys_in_memory(self) -> None:
+        bob = Keys("AKIABOBBOBBOBBOB0000", "bob-secret-" + secrets.token_hex(16))
+        self.assertOk(self.sb.add("bob", bob))
+        ready = self.sb.root / "ready"
+        proc = subprocess.Popen(
+            [sesame_bin(), "exec", "admin", "--ecs-server", "--", "sh", "-c",
+             f"aws sts get-caller-identity >/dev/null && touch {ready} && sleep 30"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+            env=self.sb.child_env(), start_new_session=True)
+        self.servers.append(proc)  # type: ignore[arg-type]
+        deadline = time.time() + 30
+        while not ready.exists() and proc.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(ready.exists(), "the command under exec --ecs-server did not get credentials")
+        memory = process_memory(proc.pid)
+        self.assertGreater(len(memory), 100_000, "could not read the parent's memory")
+        self.assertTrue(bob.secret_access_key.encode() not in memory, "another profile's secret is in exec's memory")
+        self.assertTrue(b"correct horse battery staple" not in memory, "the vault passphrase is in exec's memory")
 
     def test_server_ec2_standalone_and_sigterm(self) -> None:
         proc, variables = self.start_server("admin", "--ec2")

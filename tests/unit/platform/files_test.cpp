@@ -1,7 +1,7 @@
 #include "platform/files.hpp"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -133,8 +133,9 @@ TEST(WriteFileAtomic, SweepsTemporaryFilesOfDeadWritersOnly) {
     write_plain(dir / "elsewhere", "x");
     ASSERT_EQ(::symlink((dir / "elsewhere").c_str(), (dir / ".vault.tmp-link").c_str()), 0);
     ASSERT_TRUE(write_file_atomic(dir / "vault", "data", 0600));
-    EXPECT_EQ(entries(dir.path()), (std::set<std::string>{"vault", ".vault.tmp-live", ".vault.tmp-new",
-                                                          ".other.tmp-dead", "elsewhere", ".vault.tmp-link"}));
+    EXPECT_EQ(entries(dir.path()),
+              (std::set<std::string>{"vault", ".vault.tmp-live", ".vault.tmp-new", ".other.tmp-dead",
+                                     "elsewhere", ".vault.tmp-link"}));
     live.reset();
     EXPECT_EQ(sweep_stale_temp_files(dir.path(), "vault"), 1u) << "its writer has gone now";
     EXPECT_EQ(sweep_stale_temp_files(dir.path(), "other"), 1u);

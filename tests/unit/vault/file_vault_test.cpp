@@ -106,6 +106,40 @@ struct Fixture {
     }
 };
 
+/// Counts forget() calls, as PromptPassphrase drops SESAME_FILE_PASSPHRASE.
+class ForgettingPassphrase final : public PassphraseSource {
+  public:
+    Result<Secret> passphrase(bool) override { return Secret("correct horse"); }
+    void forget() override { ++forgotten; }
+    int forgotten = 0;
+};
+
+TEST(FileVault, ConfinedToAChainItLoadsOnlyItsKeysAndStillWritesTheRest) {
+    TempDir tmp;
+    FixedClock clock{k_now};
+    ForgettingPassphrase passphrase;
+    FileVault vault{tmp / "vault", passphrase, clock, fast()};
+    ASSERT_TRUE(add_key(vault, "alice"));
+    ASSERT_TRUE(add_key(vault, "bob"));
+    ASSERT_EQ(vault.load()->keys.size(), 2u);
+    vault.confine({"alice"});
+    EXPECT_EQ(passphrase.forgotten, 1);
+    auto data = vault.load();
+    ASSERT_TRUE(data);
+    EXPECT_EQ(data->keys.size(), 1u);
+    EXPECT_TRUE(data->keys.contains("alice"));
+    // A session cached by the confined process must not drop the keys it does not see.
+    ASSERT_TRUE(vault.update([&](VaultData& d) -> Result<void> {
+        d.sessions["cache-key"] = sample_session(k_now + 1h);
+        return {};
+    }));
+    FileVault other{tmp / "vault", passphrase, clock, fast()};
+    auto all = other.load();
+    ASSERT_TRUE(all);
+    EXPECT_TRUE(all->keys.contains("bob")) << "confinement lost another profile's key on write";
+    EXPECT_EQ(all->sessions.size(), 1u);
+}
+
 TEST(FileVault, AbsentVaultLoadsEmptyWithoutAskingOrCreatingAnything) {
     Fixture f;
     EXPECT_EQ(f.vault.path(), f.dir + "/vault.sesame");
