@@ -156,9 +156,9 @@ class Validator {
         std::string_view key = m_syntax.rstrip(before(value, delim));
         if (key.empty()) return error(lineno, fmt::format("missing key before \"{}\"", value[delim]));
         for (const Key& existing : *m_keys)
-            if (existing.name.size() == key.size() && same_key(existing.name, key))
+            if (same_option(existing.name, key))
                 return fail(fmt::format("{}:{}: duplicate key \"{}\" in [{}] (first set on line {})", m_path,
-                                        lineno, to_lower(key), m_section, existing.line),
+                                        lineno, key_name(key), m_section, existing.line),
                             "keep one of them; the AWS CLI rejects this file too");
         m_keys->push_back({key, lineno});
         m_in_option = true;
@@ -233,7 +233,7 @@ bool add_entries(std::string_view text, size_t offset, int line, Syntax syntax, 
         std::string_view key = delim == k_none ? std::string_view() : syntax.rstrip(before(value, delim));
         if (key.empty()) return false;
         auto& entry = out.entries.emplace_back(
-            to_lower(key), IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
+            key_name(key), IniValue{std::string(syntax.strip(after(value, delim))), lineno, {}});
         option = &entry.second;
     }
     return true;

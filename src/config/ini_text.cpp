@@ -1,5 +1,13 @@
 #include "config/ini_text.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "config/unicode_tables.hpp"
+
 namespace sesame::ini_text {
 
 namespace {
@@ -142,6 +150,117 @@ uint32_t hash_name(std::string_view s) {
     h *= 0xC4CEB9FE1A85EC53ULL;
     h ^= h >> 33;
     return static_cast<uint32_t>(h);
+}
+
+namespace {
+
+/// The code point at s[i] of valid UTF-8 text, and its length.
+std::pair<char32_t, size_t> decode_at(std::string_view s, size_t i) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    unsigned char c = b(0);
+    if (c < 0x80) return {c, 1};
+    if (c < 0xE0) return {static_cast<char32_t>((c & 0x1F) << 6 | (b(1) & 0x3F)), 2};
+    if (c < 0xF0) return {static_cast<char32_t>((c & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F)), 3};
+    return {
+        static_cast<char32_t>((c & 0x07) << 18 | (b(1) & 0x3F) << 12 | (b(2) & 0x3F) << 6 | (b(3) & 0x3F)),
+        4};
+}
+
+void encode(char32_t cp, std::string& out) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | cp >> 6);
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | cp >> 12);
+        out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | cp >> 18);
+        out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
+        out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+std::optional<char32_t> lower_of(char32_t cp) {
+    const auto& t = unicode_tables::k_lower;
+    auto it = std::lower_bound(t.begin(), t.end(), cp, [](const auto& p, char32_t c) { return p.from < c; });
+    if (it != t.end() && it->from == cp) return it->to;
+    return std::nullopt;
+}
+
+bool cased(char32_t cp) {
+    if (lower_of(cp)) return true;
+    const auto& t = unicode_tables::k_lower;
+    return std::any_of(t.begin(), t.end(), [&](const auto& p) { return p.to == cp; });
+}
+
+/// The value of a decimal digit of any script, or -1.
+int digit_value(char32_t cp) {
+    const auto& z = unicode_tables::k_digit_zeros;
+    auto it = std::upper_bound(z.begin(), z.end(), cp);
+    if (it == z.begin()) return -1;
+    char32_t zero = *(it - 1);
+    return cp - zero < 10 ? static_cast<int>(cp - zero) : -1;
+}
+
+}  // namespace
+
+std::string py_lower(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    std::vector<char32_t> cps;
+    for (size_t i = 0; i < s.size();) {
+        auto [cp, n] = decode_at(s, i);
+        cps.push_back(cp);
+        i += n;
+    }
+    for (size_t i = 0; i < cps.size(); ++i) {
+        char32_t cp = cps[i];
+        if (cp < 0x80) {
+            out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+        } else if (cp == 0x130) {
+            out += 'i';
+            encode(0x307, out);
+        } else if (cp == 0x3A3) {
+            bool final = i > 0 && cased(cps[i - 1]) && !(i + 1 < cps.size() && cased(cps[i + 1]));
+            encode(final ? 0x3C2 : 0x3C3, out);
+        } else {
+            encode(lower_of(cp).value_or(cp), out);
+        }
+    }
+    return out;
+}
+
+std::optional<long long> py_int(std::string_view s) {
+    s = py_strip(s);
+    bool negative = false;
+    if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+        negative = s[0] == '-';
+        s.remove_prefix(1);
+    }
+    if (s.empty() || !valid_utf8(s)) return std::nullopt;
+    unsigned long long value = 0;
+    bool after_digit = false;
+    for (size_t i = 0; i < s.size();) {
+        auto [cp, n] = decode_at(s, i);
+        i += n;
+        if (cp == '_') {
+            if (!after_digit || i >= s.size()) return std::nullopt;  // leading, doubled or trailing
+            after_digit = false;
+            continue;
+        }
+        int d = digit_value(cp);
+        if (d < 0) return std::nullopt;
+        if (value > (static_cast<unsigned long long>(INT64_MAX) - static_cast<unsigned long long>(d)) / 10)
+            return std::nullopt;
+        value = value * 10 + static_cast<unsigned long long>(d);
+        after_digit = true;
+    }
+    if (!after_digit) return std::nullopt;
+    return negative ? -static_cast<long long>(value) : static_cast<long long>(value);
 }
 
 }  // namespace sesame::ini_text

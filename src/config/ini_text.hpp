@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 
 /// Python's text rules as configparser applies them to a config file (str.isspace and strip,
@@ -37,6 +38,15 @@ size_t splitlines_break_at(std::string_view s, size_t i);
 /// str.splitlines() makes of it is blank or holds '='.
 bool nested_line_ok(std::string_view line);
 
+/// Python's str.lower() of valid UTF-8 text, as configparser applies it to keys: ASCII as usual,
+/// the rest by Python's Unicode tables (config/unicode_tables), with its two special cases:
+/// U+0130 becomes "i\u0307", and a capital sigma ending a word becomes the final sigma (a letter
+/// counts as cased when it has a case mapping; case-ignorable marks are not skipped).
+std::string py_lower(std::string_view s);
+/// Python's int() of a string: surrounding whitespace (str.strip), an optional sign, then digits
+/// of any Unicode script, single underscores allowed between them. nullopt where int() raises
+/// ValueError (or the value does not fit in 64 bits).
+std::optional<long long> py_int(std::string_view s);
 /// A word at a time with murmur's finaliser: cheaper than std::hash on 10,000+ section names.
 uint32_t hash_name(std::string_view s);
 
@@ -156,6 +166,21 @@ inline bool same_key(std::string_view a, std::string_view b) {
     for (size_t i = 0; i < a.size(); ++i)
         if (lower(a[i]) != lower(b[i])) return false;
     return true;
+}
+
+/// The name configparser gives a key (str.lower()): the ASCII fast path, else py_lower.
+inline std::string key_name(std::string_view key) {
+    if (!is_ascii(key)) return py_lower(key);
+    std::string out(key);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+/// Whether two keys as written are the same option to configparser (str.lower() equal).
+inline bool same_option(std::string_view a, std::string_view b) {
+    if (is_ascii(a) && is_ascii(b)) return same_key(a, b);
+    return py_lower(a) == py_lower(b);
 }
 
 }  // namespace sesame::ini_text

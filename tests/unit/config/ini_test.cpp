@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "config/ini_text.hpp"
+
 namespace sesame {
 namespace {
 
@@ -112,6 +114,17 @@ TEST(ParseIni, RejectsWhatBotocoreRejects) {
          "cfg:5: duplicate key \"region\" in [profile dev] (first set on line 3)"},
         {"duplicate key across DEFAULT sections", "[DEFAULT]\nx=1\n[a]\n[DEFAULT]\nx=2\n",
          "cfg:5: duplicate key \"x\" in [DEFAULT] (first set on line 2)"},
+        {"duplicate key in non-ASCII case", "[a]\n\xC3\x84 = 1\n\xC3\xA4 = 2\n",  // Ä, ä
+         "cfg:3: duplicate key \"\xC3\xA4\" in [a] (first set on line 2)"},
+        {"duplicate key, Kelvin sign",
+         "[a]\n\xE2\x84\xAA"
+         "ey = 1\nkey = 2\n",  // U+212A lowers to k
+         "cfg:3: duplicate key \"key\" in [a] (first set on line 2)"},
+        {"duplicate key, capital sigma first",
+         "[a]\n\xCE\xA3"
+         "a = 1\n\xCF\x83"
+         "a = 2\n",  // Σa, σa
+         "cfg:3: duplicate key"},
         {"invalid UTF-8", "[a]\nx = 1\ny = \xFF\n", "cfg:3: not valid UTF-8"},
         {"UTF-8 surrogate", "[a]\ny = \xED\xA0\x80\n", "cfg:2: not valid UTF-8"},
         {"overlong UTF-8", "[a]\ny = \xC0\xAF\n", "cfg:2: not valid UTF-8"},
@@ -122,6 +135,28 @@ TEST(ParseIni, RejectsWhatBotocoreRejects) {
         ASSERT_FALSE(file);
         EXPECT_EQ(file.error().message.substr(0, c.expected.size()), c.expected) << file.error().message;
     }
+}
+
+TEST(ParseIni, LowersKeysAsPythonDoes) {
+    // A final capital sigma lowers to the final form: "a\u03A3" and "a\u03C3" are two keys.
+    auto file = parse_ini("[a]\na\xCE\xA3 = 1\na\xCF\x83 = 2\n\xC4\xB0 = 3\n", "cfg");
+    ASSERT_TRUE(file) << file.error().message;
+    const IniSection* section = file->find("a");
+    ASSERT_NE(section, nullptr);
+    ASSERT_EQ(section->entries.size(), 3u);
+    EXPECT_EQ(section->entries[0].first, "a\xCF\x82");
+    EXPECT_EQ(section->entries[1].first, "a\xCF\x83");
+    EXPECT_EQ(section->entries[2].first, "i\xCC\x87") << "U+0130 lowers to i and a combining dot";
+}
+
+TEST(PyInt, ReadsWhatPythonsIntReads) {
+    EXPECT_EQ(ini_text::py_int("1800"), 1800);
+    EXPECT_EQ(ini_text::py_int(" -1_800\t"), -1800);
+    EXPECT_EQ(ini_text::py_int("\xEF\xBC\x91\xEF\xBC\x92"), 12) << "fullwidth digits";
+    EXPECT_EQ(ini_text::py_int("\xF0\x9D\x9F\x8F"), 1) << "mathematical bold digit one";
+    for (const char* bad :
+         {"", "+", "1.0", "0x10", "1__0", "_1", "1_", "1 2", "99999999999999999999", "\xFF"})
+        EXPECT_FALSE(ini_text::py_int(bad)) << bad;
 }
 
 TEST(ParseIni, NeverEchoesTheOffendingLine) {
