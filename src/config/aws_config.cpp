@@ -187,9 +187,11 @@ ConfigPaths config_paths(const Env& env) {
 }
 
 Result<AwsConfig> AwsConfig::load(const ConfigPaths& paths, std::chrono::nanoseconds index_settle) {
-    auto config = ReadOnlyFile::open(paths.config);
+    // botocore reads neither file unless it is a regular file (os.path.isfile): a directory named
+    // by AWS_CONFIG_FILE is no config at all.
+    auto config = ReadOnlyFile::open(paths.config, NotRegular::missing);
     if (!config) return std::unexpected(std::move(config.error()));
-    auto credentials = read_file_if_exists(paths.credentials);
+    auto credentials = read_file_if_exists(paths.credentials, NotRegular::missing);
     if (!credentials) return std::unexpected(std::move(credentials.error()));
     std::string credentials_text = std::move(*credentials).value_or("");
     if (!*config) return parse_owned("", std::move(credentials_text), paths);
@@ -207,7 +209,7 @@ Result<AwsConfig> AwsConfig::load(const ConfigPaths& paths, std::chrono::nanosec
                 return cfg;
             }
             // Unreadable extra bytes: parse the file instead (it was moved into `loaded`).
-            auto reopened = ReadOnlyFile::open(paths.config);
+            auto reopened = ReadOnlyFile::open(paths.config, NotRegular::missing);
             if (!reopened) return std::unexpected(std::move(reopened.error()));
             if (!*reopened) return parse_owned("", std::move(credentials_text), paths);
             file = std::move(**reopened);

@@ -81,8 +81,8 @@ Result<std::string> read_file(const std::string& path) {
     return std::move(**content);
 }
 
-Result<std::optional<std::string>> read_file_if_exists(const std::string& path) {
-    auto file = ReadOnlyFile::open(path);
+Result<std::optional<std::string>> read_file_if_exists(const std::string& path, NotRegular not_regular) {
+    auto file = ReadOnlyFile::open(path, not_regular);
     if (!file) return std::unexpected(std::move(file.error()));
     if (!*file) return std::optional<std::string>{};
     auto text = (*file)->read_all();
@@ -101,15 +101,18 @@ FileStamp stamp_of(const struct stat& s) {
 
 }  // namespace
 
-Result<std::optional<ReadOnlyFile>> ReadOnlyFile::open(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+Result<std::optional<ReadOnlyFile>> ReadOnlyFile::open(const std::string& path, NotRegular not_regular) {
+    const bool lenient = not_regular == NotRegular::missing;
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | (lenient ? O_NONBLOCK : 0)));
     if (fd.get() < 0) {
         if (errno == ENOENT) return std::optional<ReadOnlyFile>{};
         return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return fail(fmt::format("cannot read {}: {}", path, errno_text(errno)));
+    if (lenient && !S_ISREG(st.st_mode)) return std::optional<ReadOnlyFile>{};
     if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read {}: {}", path, errno_text(EISDIR)));
+    if (lenient) ::fcntl(fd.get(), F_SETFL, 0);  // back to blocking reads
     return std::optional<ReadOnlyFile>(ReadOnlyFile(path, std::move(fd), stamp_of(st), st.st_mode & 07777));
 }
 

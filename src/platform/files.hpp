@@ -25,14 +25,24 @@ struct FileStamp {
     bool operator==(const FileStamp&) const = default;
 };
 
+/// What ReadOnlyFile::open makes of a path that is not a regular file (a directory, a device).
+enum class NotRegular {
+    error,    ///< an error naming the path (the vault: something is wrong)
+    missing,  ///< no file (botocore's os.path.isfile for AWS_CONFIG_FILE and the credentials file)
+};
+
 /// Like read_file, but a missing file is not an error: it reads as nullopt.
-Result<std::optional<std::string>> read_file_if_exists(const std::string& path);
+Result<std::optional<std::string>> read_file_if_exists(const std::string& path,
+                                                       NotRegular not_regular = NotRegular::error);
 
 /// A file open for reading, whole or in parts, with the stamp it had when opened.
 class ReadOnlyFile {
   public:
-    /// nullopt when `path` does not exist; errors (a directory among them) name the path.
-    static Result<std::optional<ReadOnlyFile>> open(const std::string& path);
+    /// nullopt when `path` does not exist; errors (a directory among them, unless `not_regular`
+    /// says it is missing) name the path. With NotRegular::missing a FIFO is not opened (that
+    /// would wait for a writer).
+    static Result<std::optional<ReadOnlyFile>> open(const std::string& path,
+                                                    NotRegular not_regular = NotRegular::error);
 
     const std::string& path() const { return m_path; }
     const FileStamp& stamp() const { return m_stamp; }

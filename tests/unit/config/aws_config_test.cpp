@@ -226,10 +226,16 @@ TEST_F(AwsConfigFiles, MissingFilesAreEmpty) {
     EXPECT_TRUE(cfg->profile_names().empty());
 }
 
-TEST_F(AwsConfigFiles, DirectoryIsAnError) {
-    auto cfg = AwsConfig::load({(m_dir / "nope").string(), m_dir.string()});
-    ASSERT_FALSE(cfg);
-    EXPECT_TRUE(cfg.error().message.starts_with("cannot read " + m_dir.string())) << cfg.error().message;
+TEST_F(AwsConfigFiles, ADirectoryIsNoFileAsInBotocore) {
+    // botocore reads a file only if os.path.isfile(): a folder named by AWS_CONFIG_FILE or
+    // AWS_SHARED_CREDENTIALS_FILE is no config at all, not an error.
+    auto cfg = AwsConfig::load({m_dir.string(), m_dir.string()});
+    ASSERT_TRUE(cfg) << cfg.error().message;
+    EXPECT_TRUE(cfg->profile_names().empty());
+    ConfigPaths paths{write("config", "[profile a]\n"), "/dev/null"};
+    auto with_device = AwsConfig::load(paths);
+    ASSERT_TRUE(with_device) << with_device.error().message;
+    EXPECT_TRUE(with_device->profile("a"));
 }
 
 TEST_F(AwsConfigFiles, MalformedFileIsNamed) {
