@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 namespace sesame {
 namespace {
@@ -67,15 +69,42 @@ Error exec_replace(const std::vector<std::string>& argv, const std::map<std::str
                  err == ENOENT ? "check the command name and PATH" : "", err == ENOENT ? 127 : 126};
 }
 
-Result<CapturedOutput> run_shell_capture(const std::string& command,
-                                         const std::map<std::string, std::string>& env) {
+namespace {
+
+/// argv[0] as execvp would find it in `path` (a name with a slash is taken as it is), found before
+/// the fork: the child of a threaded process must not allocate.
+std::optional<std::string> find_program(const std::string& name, const std::string& path) {
+    if (name.find('/') != std::string::npos) return name;
+    size_t start = 0;
+    while (start <= path.size()) {
+        size_t end = std::min(path.find(':', start), path.size());
+        std::string dir = path.substr(start, end - start);
+        std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+        struct stat st {};
+        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+            ::access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
+                                   const std::map<std::string, std::string>& env) {
+    if (argv.empty() || argv[0].empty()) return fail("no command to run");
+    auto path_var = env.find("PATH");
+    auto program =
+        find_program(argv[0], path_var != env.end() ? path_var->second : "/usr/local/bin:/usr/bin:/bin");
+    if (!program) return fail(fmt::format("cannot run \"{}\": not found in PATH", argv[0]));
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) != 0)
         return fail(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
     std::vector<std::string> vars = flatten(env);
     auto envp = pointers(vars);
-    std::string sh = "/bin/sh", dash_c = "-c", cmd = command;
-    char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
+    std::vector<std::string> args = argv;
+    auto argp = pointers(args);
     pid_t pid = ::fork();
     if (pid < 0) {
         ::close(pipefd[0]);
@@ -87,7 +116,7 @@ Result<CapturedOutput> run_shell_capture(const std::string& command,
         if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
         ::dup2(pipefd[1], STDOUT_FILENO);
         restore_user_core_limit();
-        ::execve("/bin/sh", argv, envp.data());
+        ::execve(program->c_str(), argp.data(), envp.data());
         _exit(127);
     }
     ::close(pipefd[1]);

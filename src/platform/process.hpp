@@ -27,9 +27,10 @@ struct CapturedOutput {
     std::string out;  ///< stdout; stderr goes to ours so the user sees the program's own messages
 };
 
-/// Runs `command` with /bin/sh -c (as botocore runs credential_process, through the shell's word
-/// splitting), stdin closed, stdout captured.
-Result<CapturedOutput> run_shell_capture(const std::string& command,
-                                         const std::map<std::string, std::string>& env);
+/// Runs `argv` (no shell; argv[0] searched in `env`'s PATH as Python's subprocess does), with
+/// `env` less k_secret_variables, stdin closed, stdout captured. A program that cannot be found
+/// or run is an error naming it.
+Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
+                                   const std::map<std::string, std::string>& env);
 
 }  // namespace sesame

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/aws_config.hpp"
 #include "platform/process.hpp"
 #include "util/time.hpp"
 
@@ -42,7 +43,16 @@ Result<Credentials> parse_credential_process_output(std::string_view text, const
 
 Result<Credentials> ProcessProvider::retrieve() {
     std::string where = fmt::format("credential_process of profile \"{}\"", m_profile);
-    auto out = run_shell_capture(m_command, m_env);
+    // As botocore: split with shlex (POSIX rules, no comments) and run without a shell, so "$VAR",
+    // "2>/dev/null" and "# note" reach the program as words.
+    auto argv = shlex_split(m_command);
+    if (!argv)
+        return fail(
+            fmt::format("{}: cannot split \"{}\" into words (an unclosed quote or a trailing backslash)",
+                        where, m_command),
+            "the AWS CLI splits credential_process as a POSIX shell would, but runs no shell");
+    if (argv->empty()) return fail(fmt::format("{} is empty", where));
+    auto out = run_capture(*argv, m_env);
     if (!out) return std::unexpected(std::move(out.error()).context(where));
     if (out->exit_code != 0) {
         sodium_memzero(out->out.data(), out->out.size());

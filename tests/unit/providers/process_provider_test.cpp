@@ -36,17 +36,31 @@ TEST(CredentialProcess, RejectsBadOutputNamingWhere) {
     }
 }
 
-TEST(CredentialProcess, RunsTheCommandThroughTheShell) {
-    ProcessProvider p("dev", R"(printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "s"}' "$KEY")",
-                      {{"KEY", "AKIAFROMENV"}, {"PATH", "/usr/bin:/bin"}});
+TEST(CredentialProcess, SplitsTheCommandAsBotocoreAndRunsNoShell) {
+    // botocore: shlex.split, then Popen without a shell. "$KEY", "#" and "2>/dev/null" are words.
+    ProcessProvider p(
+        "dev",
+        R"(printf '{"Version": 1, "AccessKeyId": "%s%s%s", "SecretAccessKey": "s"}' "$KEY" #x 2>/dev/null)",
+        {{"KEY", "AKIAFROMENV"}, {"PATH", "/usr/bin:/bin"}});
     auto c = p.retrieve();
     ASSERT_TRUE(c) << c.error().message;
-    EXPECT_EQ(c->access_key_id, "AKIAFROMENV");
+    EXPECT_EQ(c->access_key_id, "$KEY#x2>/dev/null");
 
-    ProcessProvider failing("dev", "echo oops >&2; exit 3", {{"PATH", "/usr/bin:/bin"}});
+    ProcessProvider failing("dev", "sh -c 'echo oops >&2; exit 3'", {{"PATH", "/usr/bin:/bin"}});
     auto f = failing.retrieve();
     ASSERT_FALSE(f);
-    EXPECT_NE(f.error().message.find("exited with status 3"), std::string::npos);
+    EXPECT_NE(f.error().message.find("exited with status 3"), std::string::npos) << f.error().message;
+
+    ProcessProvider unclosed("dev", "printf 'oops", {{"PATH", "/usr/bin:/bin"}});
+    auto u = unclosed.retrieve();
+    ASSERT_FALSE(u);
+    EXPECT_NE(u.error().message.find("cannot split"), std::string::npos) << u.error().message;
+
+    ProcessProvider missing("dev", "no-such-program-sesame --json", {{"PATH", "/usr/bin:/bin"}});
+    auto m = missing.retrieve();
+    ASSERT_FALSE(m);
+    EXPECT_NE(m.error().message.find("\"no-such-program-sesame\": not found in PATH"), std::string::npos)
+        << m.error().message;
 }
 
 TEST(CredentialProcess, AFarExpirationMeansNotSoonNotLongAgo) {
