@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "cli/mfa.hpp"
+#include "config/config_editor.hpp"
 #include "platform/files.hpp"
 #include "util/strings.hpp"
 
@@ -37,7 +38,7 @@ std::optional<std::string> with_profile_section(const std::string& text, const s
     std::string out = text;
     if (!out.empty() && out.back() != '\n') out.push_back('\n');
     if (!out.empty()) out.push_back('\n');
-    out += profile == "default" ? "[default]\n" : fmt::format("[profile {}]\n", profile);
+    out += profile_section_header(profile) + "\n";
     return out;
 }
 

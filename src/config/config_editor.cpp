@@ -116,8 +116,9 @@ std::optional<size_t> last_section_of(std::string_view profile, size_t count, Na
     return found;
 }
 
-/// A header that shlex reads back as {"profile", name}.
-std::string header_for(std::string_view profile) {
+}  // namespace
+
+std::string profile_section_header(std::string_view profile) {
     if (profile == "default") return "[default]";
     auto special = [](char c) { return c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '\\'; };
     if (std::none_of(profile.begin(), profile.end(), special)) return fmt::format("[profile {}]", profile);
@@ -128,6 +129,8 @@ std::string header_for(std::string_view profile) {
     }
     return fmt::format("[profile {}\"]", quoted);
 }
+
+namespace {
 
 bool has_control(std::string_view s) {
     return std::any_of(s.begin(), s.end(),
@@ -213,7 +216,7 @@ Result<std::string> set_profile_key(std::string_view config_text, std::string_vi
         if (!lines.empty() &&
             !strip(text.substr(lines.back().begin, lines.back().end - lines.back().begin)).empty())
             out += eol;
-        out += header_for(profile) + std::string(eol) + setting("", key) + std::string(eol);
+        out += profile_section_header(profile) + std::string(eol) + setting("", key) + std::string(eol);
     } else {
         const Section& section = sections[*target];
         auto existing = std::find_if(section.options.begin(), section.options.end(),

@@ -25,6 +25,10 @@ namespace sesame {
 /// empty or multi-line profile name. The result is parsed again and must read back `value` with
 /// every other setting unchanged, or the edit is refused: a file is never rewritten into
 /// something that means more than was asked.
+/// The section header botocore reads back as profile `profile`: [default], [profile NAME], or
+/// [profile "NAME"] with '"' and '\\' escaped when shlex would split or unquote NAME.
+std::string profile_section_header(std::string_view profile);
+
 Result<std::string> set_profile_key(std::string_view config_text, std::string_view profile,
                                     std::string_view key, std::string_view value,
                                     std::string_view path = "~/.aws/config");
