@@ -8,8 +8,9 @@ namespace sesame {
 namespace {
 
 void add_credential_flags(CLI::App* cmd, CredentialRequest& r, CommandLine* account = nullptr) {
-    cmd->add_option("profile", r.profile,
-                    "Profile from ~/.aws/config (default: $AWS_PROFILE, then \"default\")");
+    cmd->add_option(
+        "profile", r.profile,
+        "Profile from ~/.aws/config (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, then \"default\")");
     cmd->add_option("-d,--duration", r.duration, "Session length, e.g. 1h, 90m, 3600s")
         ->type_name("DURATION");
     cmd->add_flag("-n,--no-session", r.no_session, "Use the stored keys directly, without GetSessionToken");
@@ -94,8 +95,9 @@ std::map<std::string, CLI::App*> CommandLine::declare(CLI::App& app, const std::
             "--stdout");
     }
     if (auto* s = sub("rotate")) {
-        s->add_option("profile", rotate.profile,
-                      "Profile whose key to rotate (default: $AWS_PROFILE, then \"default\")");
+        s->add_option(
+            "profile", rotate.profile,
+            "Profile whose key to rotate (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, then \"default\")");
         s->add_flag("-n,--no-session", rotate.no_session,
                     "Sign the IAM calls with the key itself, not an MFA session");
         s->add_option("-t,--mfa-token", rotate.mfa_token, "MFA code, instead of being asked on the terminal")
@@ -107,7 +109,8 @@ std::map<std::string, CLI::App*> CommandLine::declare(CLI::App& app, const std::
         s->footer("Example: sesame accounts admin");
     }
     if (auto* s = sub("mfa-devices")) {
-        s->add_option("profile", mfa_profile, "Profile (default: $AWS_PROFILE)");
+        s->add_option("profile", mfa_profile,
+                      "Profile (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, then \"default\")");
         s->footer("Example: sesame mfa-devices alice");
     }
     if (auto* s = sub("mfa-setup")) {

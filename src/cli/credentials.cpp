@@ -16,6 +16,8 @@ namespace sesame {
 
 std::string pick_profile(const Context& ctx, const std::string& given) {
     if (!given.empty()) return given;
+    // botocore's order (its "profile" setting reads AWS_DEFAULT_PROFILE first, then AWS_PROFILE).
+    if (auto p = ctx.env().get("AWS_DEFAULT_PROFILE")) return *p;
     if (auto p = ctx.env().get("AWS_PROFILE")) return *p;
     return "default";
 }
@@ -147,11 +149,9 @@ void CredentialSource::confine_vault() {
 }
 
 std::string CredentialSource::region() const {
-    // A role profile often sets no region of its own; the region its source works in is the best
-    // guess for the command (the AWS CLI would otherwise refuse to run without one).
-    std::string region;
-    for (const ProfileConfig* p = &m_profile; p && region.empty(); p = p->source.get()) region = p->region;
-    return region;
+    // The profile's own (or inherited, or from the environment), as botocore gives it: never the
+    // region of its source_profile.
+    return m_profile.region;
 }
 
 Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialRequest& request) {

@@ -43,7 +43,7 @@ class CredentialSource {
 
     const std::string& name() const { return m_name; }
     const ProfileConfig& profile() const { return m_profile; }
-    /// The profile's region, else the first region along its source chain.
+    /// The profile's region (after the environment and inheritance), as botocore resolves it.
     std::string region() const;
     /// For a long-running process: keeps in memory only the vault keys of this profile's chain
     /// (itself and its source_profiles) and forgets the vault passphrase (FileVault::confine).

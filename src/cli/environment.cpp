@@ -26,6 +26,9 @@ const std::vector<EnvironmentVariable>& environment_variables() {
          "https://signin.aws.amazon.com/federation)."},
         {"SESAME_PROFILE", E::Read,
          "Set by sesame for the command: the profile its credentials are for; prompt reads it."},
+        {"AWS_DEFAULT_PROFILE", E::Read,
+         "The profile to use when none is given; before AWS_PROFILE, as in botocore (then \"default\"). "
+         "Removed from the command's environment, so that it cannot override the credentials."},
         {"AWS_PROFILE", E::Read, "The profile to use when none is given (then \"default\")."},
         {"AWS_CONFIG_FILE", E::Read, "The AWS config file (default ~/.aws/config)."},
         {"AWS_SHARED_CREDENTIALS_FILE", E::Read, "The AWS credentials file (default ~/.aws/credentials)."},
@@ -74,8 +77,6 @@ const std::vector<EnvironmentVariable>& environment_variables() {
         {"AWS_EC2_METADATA_SERVICE_ENDPOINT", E::SetForCommand,
          "exec --ec2-server: the loopback instance-metadata endpoint."},
 
-        {"AWS_DEFAULT_PROFILE", E::RemovedFromCommand,
-         "Removed, so that it cannot override the credentials."},
         {"AWS_SECURITY_TOKEN", E::RemovedFromCommand, "Removed: an old name of AWS_SESSION_TOKEN."},
         {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", E::RemovedFromCommand,
          "Removed, so that SDKs use the credentials sesame gives."},

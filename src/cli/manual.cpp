@@ -160,7 +160,9 @@ std::string man_page(const CommandSpecs& specs) {
         "AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_DEFAULT_REGION (when a region is known), SESAME_PROFILE, "
         "and:\n";
     section(EnvironmentVariable::SetForCommand);
-    out += ".SS \"Removed from the command's environment\"\nAlso AWS_PROFILE and inherited keys.\n";
+    out +=
+        ".SS \"Removed from the command's environment\"\nAlso AWS_PROFILE, AWS_DEFAULT_PROFILE and inherited "
+        "keys.\n";
     section(EnvironmentVariable::RemovedFromCommand);
     out += fmt::format(".SH FILES\n{}\n.SH \"EXIT STATUS\"\n{}\n.SH EXAMPLES\n{}\n", k_files, k_exit_status,
                        k_examples);

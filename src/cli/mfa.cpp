@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "cli/aws_clients.hpp"
+#include "cli/credentials.hpp"
 #include "crypto/totp.hpp"
 #include "shell/qr.hpp"
 #include "util/strings.hpp"
@@ -51,7 +52,7 @@ QrInk pick_ink(const std::string& choice, const Env& env) {
 }  // namespace
 
 Result<int> run_mfa_devices(const std::string& profile_arg, Context& ctx) {
-    auto key = user_key(ctx, profile_arg.empty() ? ctx.env().get_or("AWS_PROFILE", "default") : profile_arg);
+    auto key = user_key(ctx, pick_profile(ctx, profile_arg));
     if (!key) return std::unexpected(key.error());
     AwsClients clients(ctx, key->profile);
     auto iam = clients.iam();

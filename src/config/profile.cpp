@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "config/ini_text.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
@@ -92,6 +93,7 @@ const std::pair<const char*, std::string ProfileConfig::*> k_string_fields[] = {
     {"session_tags", &ProfileConfig::session_tags},
     {"transitive_session_tags", &ProfileConfig::transitive_session_tags},
     {"source_identity", &ProfileConfig::source_identity},
+    {"credential_source", &ProfileConfig::credential_source},
 };
 
 constexpr long k_min_duration = 900, k_max_duration = 43200;
@@ -151,10 +153,12 @@ class Resolver {
         std::map<std::string, Setting> settings;
         std::vector<std::string> visited;
         SESAME_TRY(fill(p, settings, name, visited));
-        if (auto it = settings.find("source_profile"); it != settings.end() && it->second.value == name)
+        if (auto it = settings.find("source_profile"); it != settings.end() && it->second.value == name) {
             settings.erase(it);
+            p.source_is_self = true;
+        }
         apply_env(settings, chain.empty());
-        SESAME_TRY(apply(p, settings));
+        SESAME_TRY(apply(p, settings, chain.empty()));
         if (!p.source_profile_name.empty()) {
             chain.push_back(name);
             auto source = resolve(p.source_profile_name, chain);
@@ -204,6 +208,17 @@ class Resolver {
                                     join(visited, " -> "), name),
                         "remove include_profile from one of these profiles");
         visited.push_back(name);
+        // botocore merges a profile's ~/.aws/credentials section over its config section.
+        if (const IniSection* creds = m_cfg.credentials(name)) {
+            const std::string& creds_path = m_cfg.paths().credentials;
+            std::string creds_label = "[" + creds->name + "]";
+            for (const auto& [key, value] : creds->entries) {
+                if (!is_known_key(key)) warn_unknown(p, creds_path, value.line, key, creds_label);
+                if (!value.value.empty() && !settings.contains(key))
+                    settings[key] =
+                        Setting{value.value, fmt::format("{}:{}", creds_path, value.line), creds_label};
+            }
+        }
         const IniSection* section = m_cfg.profile(name);
         if (!section) return name == "default" ? Result<void>() : fill(p, settings, "default", visited);
         const std::string& path = m_cfg.paths().config;
@@ -267,19 +282,27 @@ class Resolver {
         return s.section.empty() ? s.where : fmt::format("{}: {}", s.where, s.section);
     }
 
-    Result<void> apply(ProfileConfig& p, const std::map<std::string, Setting>& settings) const {
+    Result<void> apply(ProfileConfig& p, const std::map<std::string, Setting>& settings,
+                       bool is_target) const {
         for (const auto& [key, member] : k_string_fields)
             if (auto it = settings.find(key); it != settings.end()) p.*member = it->second.value;
         if (auto it = settings.find("duration_seconds"); it != settings.end()) {
+            // botocore reads it with int() and drops it, silently, when int() raises.
             const std::string& v = it->second.value;
-            bool digits = !v.empty() && v.size() < 10 && v.find_first_not_of(k_digits) == std::string::npos;
-            long seconds = digits ? std::stol(v) : 0;
-            if (!digits || seconds < k_min_duration || seconds > k_max_duration)
+            auto seconds = ini_text::py_int(v);
+            if (!seconds) {
+                add_warning(p,
+                            fmt::format("{}: duration_seconds \"{}\" is not a whole number; ignored, as the "
+                                        "AWS CLI ignores it (the role's session lasts 1 hour)",
+                                        at(it->second), v));
+            } else if (*seconds < k_min_duration || *seconds > k_max_duration) {
                 return fail(
                     fmt::format("{}: duration_seconds \"{}\" must be a whole number of seconds from {} to {}",
                                 at(it->second), v, k_min_duration, k_max_duration),
                     "AssumeRole accepts 900 (15 minutes) to 43200 (12 hours), up to the role's maximum");
-            p.duration_seconds = std::chrono::seconds(seconds);
+            } else {
+                p.duration_seconds = std::chrono::seconds(*seconds);
+            }
         }
         if (auto it = settings.find("ignore_configured_endpoint_urls"); it != settings.end())
             p.ignore_configured_endpoint_urls = to_lower(it->second.value) == "true";
@@ -292,22 +315,58 @@ class Resolver {
             return fail(fmt::format("{}: sts_regional_endpoints \"{}\" must be \"regional\" or \"legacy\"",
                                     at(it->second), p.sts_regional_endpoints));
         if (auto it = settings.find("services"); it != settings.end()) SESAME_TRY(check_services(it->second));
-        if (auto it = settings.find("role_arn"); it != settings.end() && p.source_profile_name.empty() &&
-                                                 p.credential_process.empty() && !has_keys(p.name)) {
-            bool unsupported = settings.contains("credential_source") ||
-                               settings.contains("web_identity_token_file") ||
-                               settings.contains("sso_session") || settings.contains("sso_start_url");
-            return fail(
-                fmt::format("{}: role_arn is set but there is no source_profile or credential_process, "
-                            "and sesame holds no keys for \"{}\"",
-                            at(it->second), p.name),
-                unsupported ? "sesame does not support credential_source, web identity or SSO; set "
-                              "source_profile to a profile whose keys sesame holds"
-                            : fmt::format("set source_profile to a profile whose keys sesame holds, or run "
-                                          "\"sesame add {}\"",
-                                          p.name));
-        }
+        if (auto it = settings.find("role_arn"); it != settings.end())
+            SESAME_TRY(check_role_source(p, settings, it->second, is_target));
         return {};
+    }
+
+    /// botocore's AssumeRoleProvider._get_role_config: a role needs exactly one of source_profile
+    /// and credential_source. A source profile with keys never gets here in botocore (its keys
+    /// are used as they are), so neither does it here.
+    Result<void> check_role_source(const ProfileConfig& p, const std::map<std::string, Setting>& settings,
+                                   const Setting& role, bool is_target) const {
+        bool has_source = !p.source_profile_name.empty() || p.source_is_self;
+        bool has_credential_source = settings.contains("credential_source");
+        if (!is_target && has_keys(p.name)) return {};
+        if (has_source && has_credential_source)
+            return fail(fmt::format("{}: profile \"{}\" sets both source_profile and credential_source",
+                                    at(role), p.name),
+                        "keep one of them; the AWS CLI refuses this profile too");
+        if (has_credential_source) {
+            const Setting& cs = settings.at("credential_source");
+            if (p.credential_source == "Environment") return {};
+            if (p.credential_source == "Ec2InstanceMetadata" || p.credential_source == "EcsContainer")
+                return fail(fmt::format("{}: credential_source = {} is not supported by sesame yet", at(cs),
+                                        p.credential_source),
+                            "use source_profile, or credential_source = Environment");
+            return fail(
+                fmt::format("{}: credential_source \"{}\" is not one of Environment, "
+                            "Ec2InstanceMetadata, EcsContainer",
+                            at(cs), p.credential_source));
+        }
+        if (p.source_is_self) {
+            if (has_keys(p.name)) return {};
+            return fail(
+                fmt::format("{}: source_profile of \"{}\" names the profile itself, but sesame holds no "
+                            "keys for it",
+                            at(role), p.name),
+                fmt::format("store its keys with: sesame add {}", p.name));
+        }
+        if (has_source) return {};
+        // aws-vault's AWS_ROLE_ARN: the target's role, assumed with the profile's own keys.
+        if (role.where == "AWS_ROLE_ARN" && has_keys(p.name)) return {};
+        bool unsupported = settings.contains("web_identity_token_file") || settings.contains("sso_session") ||
+                           settings.contains("sso_start_url");
+        return fail(
+            fmt::format("{}: role_arn is set but neither source_profile nor credential_source: the AWS "
+                        "CLI refuses this profile (\"Partial credentials found in assume-role\")",
+                        at(role)),
+            unsupported ? "sesame does not support web identity or SSO yet; set source_profile to a "
+                          "profile whose keys sesame holds"
+            : has_keys(p.name)
+                ? fmt::format("to assume the role with this profile's own keys, add: source_profile = {}",
+                              p.name)
+                : "set source_profile to a profile whose keys sesame holds");
     }
 
     /// botocore fails when `services` names a missing section, and expects each service entry in

@@ -6,6 +6,7 @@
 #include "providers/cached_provider.hpp"
 #include "providers/process_provider.hpp"
 #include "providers/session_token_provider.hpp"
+#include "providers/static_provider.hpp"
 #include "providers/vault_keys_provider.hpp"
 #include "util/strings.hpp"
 
@@ -19,14 +20,27 @@ struct Built {
 
 class ChainBuilder {
   public:
-    ChainBuilder(const ChainOptions& options, ChainDeps& deps) : m_options(options), m_deps(deps) {}
+    /// Every STS call of the chain goes through `target`'s client: botocore signs each AssumeRole
+    /// of a chain in the target profile's region, with its endpoint settings.
+    ChainBuilder(const ChainOptions& options, ChainDeps& deps, const ProfileConfig& target)
+        : m_options(options), m_deps(deps), m_sts(deps.sts.for_profile(target)) {}
 
+    /// botocore's order: a role profile assumes its role, except as a source that holds keys
+    /// (those are used as they are); then keys; then credential_process. source_profile without
+    /// role_arn gives nothing, in botocore as here.
     Result<Built> build(const ProfileConfig& p, bool is_target, bool feeds_role,
                         const std::string& wanted_mfa) {
-        if (!p.role_arn.empty()) return build_role(p, is_target, wanted_mfa);
-        if (m_deps.has_stored_keys(p.name)) return build_keys(p, is_target, feeds_role, wanted_mfa);
+        const bool keys = m_deps.has_stored_keys(p.name);
+        if (!p.role_arn.empty() && (is_target || !keys)) return build_role(p, is_target, wanted_mfa);
+        if (keys) return build_keys(p, is_target, feeds_role, wanted_mfa);
         if (!p.credential_process.empty()) return build_process(p);
-        if (p.source) return build(*p.source, false, feeds_role, wanted_mfa);
+        if (!p.source_profile_name.empty() || p.source)
+            return fail(
+                fmt::format("profile \"{}\" has source_profile but no role_arn, stored keys or "
+                            "credential_process: the AWS CLI finds no credentials for it either",
+                            p.name),
+                fmt::format("add role_arn to assume a role from \"{}\", or store keys with: sesame add {}",
+                            p.source_profile_name, p.name));
         return fail(
             fmt::format("profile \"{}\" has no stored keys, role_arn, source_profile or credential_process",
                         p.name),
@@ -46,8 +60,8 @@ class ChainBuilder {
         std::string mfa = wanted_mfa.empty() ? p.mfa_serial : wanted_mfa;
         std::chrono::seconds duration = feeds_role ? k_chained_session_duration : k_session_duration;
         if (is_target && m_options.duration) duration = *m_options.duration;
-        auto session = std::make_unique<SessionTokenProvider>(std::move(keys), m_deps.sts.for_profile(p),
-                                                              m_deps.mfa, mfa, duration);
+        auto session =
+            std::make_unique<SessionTokenProvider>(std::move(keys), m_sts, m_deps.mfa, mfa, duration);
         std::string key = fmt::format("GetSessionToken\n{}\n{}", p.name, mfa);
         SessionMeta meta{p.name, "GetSessionToken", mfa, ""};
         return Built{wrap(std::move(session), key, meta), !mfa.empty()};
@@ -57,10 +71,12 @@ class ChainBuilder {
         // A role profile's own mfa_serial wins; one inherited from a role above is used otherwise.
         std::string mfa = p.mfa_serial.empty() ? wanted_mfa : p.mfa_serial;
         Result<Built> source = [&]() -> Result<Built> {
-            if (p.source && p.source->name != p.name) return build(*p.source, false, true, mfa);
+            if (p.credential_source == "Environment") return from_environment(p);
+            if (p.source) return build(*p.source, false, true, mfa);
+            // source_profile naming itself, or aws-vault's AWS_ROLE_ARN on a profile with keys
+            // (resolve_profile refuses role_arn without a source otherwise).
             if (m_deps.has_stored_keys(p.name)) return build_keys(p, false, true, mfa);
-            if (!p.credential_process.empty()) return build_process(p);
-            return fail(
+            return fail(  // resolve_profile refuses these first
                 fmt::format("profile \"{}\" has role_arn but nothing to assume it with", p.name),
                 fmt::format("set source_profile in its section, or store keys with: sesame add {}", p.name));
         }();
@@ -90,12 +106,32 @@ class ChainBuilder {
         bool mfa_here = !mfa.empty() && !source->mfa_satisfied;
         if (mfa_here) in.mfa_serial = mfa;
 
-        auto role = std::make_unique<AssumeRoleProvider>(
-            std::move(source->provider), m_deps.sts.for_profile(p), m_deps.mfa, std::move(in));
+        auto role = std::make_unique<AssumeRoleProvider>(std::move(source->provider), m_sts, m_deps.mfa,
+                                                         std::move(in));
         std::string key = fmt::format("AssumeRole\n{}\n{}\n{}\n{}\n{}", p.name, p.role_arn, p.external_id,
                                       p.role_session_name, mfa);
         SessionMeta meta{p.name, "AssumeRole", mfa, p.role_arn};
         return Built{wrap(std::move(role), key, meta), source->mfa_satisfied || mfa_here};
+    }
+
+    /// credential_source = Environment: botocore's EnvProvider, the keys in sesame's own
+    /// environment (not cached: they are the user's to change).
+    Result<Built> from_environment(const ProfileConfig& p) {
+        auto get = [&](const char* name) -> std::string {
+            auto it = m_deps.process_env.find(name);
+            return it == m_deps.process_env.end() ? std::string() : it->second;
+        };
+        Credentials c;
+        c.access_key_id = get("AWS_ACCESS_KEY_ID");
+        c.secret_access_key = Secret(get("AWS_SECRET_ACCESS_KEY"));
+        std::string token = get("AWS_SESSION_TOKEN");
+        c.session_token = Secret(token.empty() ? get("AWS_SECURITY_TOKEN") : token);
+        if (c.access_key_id.empty() || c.secret_access_key.empty())
+            return fail(fmt::format("profile \"{}\" has credential_source = Environment, but "
+                                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+                                    p.name),
+                        "set them, or use source_profile");
+        return Built{std::make_unique<StaticProvider>(std::move(c), "environment keys"), false};
     }
 
     ProviderPtr wrap(ProviderPtr inner, std::string key, SessionMeta meta) {
@@ -105,6 +141,7 @@ class ChainBuilder {
 
     const ChainOptions& m_options;
     ChainDeps& m_deps;
+    Sts& m_sts;
 };
 
 }  // namespace
@@ -113,15 +150,16 @@ bool chain_assumes_role(const ProfileConfig& target,
                         const std::function<bool(const std::string&)>& has_stored_keys) {
     // The order of ChainBuilder::build.
     for (const ProfileConfig* p = &target; p; p = p->source.get()) {
-        if (!p->role_arn.empty()) return true;
-        if (has_stored_keys(p->name) || !p->credential_process.empty()) return false;
+        bool keys = has_stored_keys(p->name);
+        if (!p->role_arn.empty() && (p == &target || !keys)) return true;
+        if (keys || !p->credential_process.empty()) return false;
     }
     return false;
 }
 
 Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options,
                                    ChainDeps& deps) {
-    ChainBuilder builder(options, deps);
+    ChainBuilder builder(options, deps, target);
     auto built = builder.build(target, true, false, "");
     if (!built) return std::unexpected(built.error());
     deps.log.debug("credentials chain: " + built->provider->describe());

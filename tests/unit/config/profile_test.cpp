@@ -100,7 +100,6 @@ TEST(ResolveProfile, FollowsAwsVaultsFillOrder) {
          {},
          "chain region=us-east-1 role=arn:aws-cn:iam::444444444444:role/Chain {" + dev +
              " {keys region=us-east-1}}"},
-        {"proc", {}, "proc region=us-east-1 role=arn:aws:iam::555555555555:role/P process=/bin/creds --json"},
         {"old", {}, "old region=eu-west-1 mfa=arn:aws:iam::111111111111:mfa/me external_id=ext"},
         {"endpoint",
          {},
@@ -194,12 +193,6 @@ TEST(ResolveProfile, ReportsBadProfilesWithWhereToLook) {
          "a",
          {},
          "profile \"a\": include_profile \"ghost\" is not defined in ~/.aws/config"},
-        {"duration not a number",
-         "[profile a]\n\nduration_seconds = 1h\n",
-         "a",
-         {},
-         "~/.aws/config:3: [profile a]: duration_seconds \"1h\" must be a whole number of seconds from 900 "
-         "to 43200"},
         {"duration too short",
          "[profile a]\nduration_seconds = 899\n",
          "a",
@@ -240,14 +233,44 @@ TEST(ResolveProfile, ReportsBadProfilesWithWhereToLook) {
          "[profile a]\n" + role,
          "a",
          {},
-         "~/.aws/config:2: [profile a]: role_arn is set but there is no source_profile or "
-         "credential_process, and sesame holds no keys for \"a\""},
-        {"role whose source is itself",
+         "~/.aws/config:2: [profile a]: role_arn is set but neither source_profile nor credential_source: "
+         "the AWS CLI refuses this profile (\"Partial credentials found in assume-role\")"},
+        {"role with credential_process but no source",
+         "[profile a]\ncredential_process = /bin/creds\n" + role,
+         "a",
+         {},
+         "~/.aws/config:3: [profile a]: role_arn is set but neither source_profile nor credential_source: "
+         "the AWS CLI refuses this profile (\"Partial credentials found in assume-role\")"},
+        {"role whose source is itself, without keys",
          "[profile a]\nsource_profile = a\n" + role,
          "a",
          {},
-         "~/.aws/config:3: [profile a]: role_arn is set but there is no source_profile or "
-         "credential_process, and sesame holds no keys for \"a\""},
+         "~/.aws/config:3: [profile a]: source_profile of \"a\" names the profile itself, but sesame holds "
+         "no "
+         "keys for it"},
+        {"source_profile and credential_source",
+         "[profile a]\nsource_profile = b\ncredential_source = Environment\n" + role,
+         "a",
+         {},
+         "~/.aws/config:4: [profile a]: profile \"a\" sets both source_profile and credential_source"},
+        {"credential_source not yet supported",
+         "[profile a]\ncredential_source = Ec2InstanceMetadata\n" + role,
+         "a",
+         {},
+         "~/.aws/config:2: [profile a]: credential_source = Ec2InstanceMetadata is not supported by sesame "
+         "yet"},
+        {"credential_source unknown",
+         "[profile a]\ncredential_source = Laptop\n" + role,
+         "a",
+         {},
+         "~/.aws/config:2: [profile a]: credential_source \"Laptop\" is not one of Environment, "
+         "Ec2InstanceMetadata, EcsContainer"},
+        {"a source's role without a source",
+         "[profile t]\nsource_profile = a\n" + role + "[profile a]\n" + role,
+         "t",
+         {},
+         "~/.aws/config:5: [profile a]: role_arn is set but neither source_profile nor credential_source: "
+         "the AWS CLI refuses this profile (\"Partial credentials found in assume-role\")"},
         {"bad sts_regional_endpoints",
          "[profile a]\nsts_regional_endpoints = global\n",
          "a",
@@ -275,6 +298,64 @@ TEST(ResolveProfile, ReportsBadProfilesWithWhereToLook) {
         auto p = resolve_profile(config(c.config), Env(c.env), c.profile, stored({"b"}));
         ASSERT_FALSE(p) << summary(*p);
         EXPECT_EQ(p.error().message, c.expected);
+    }
+}
+
+TEST(ResolveProfile, ARoleWithKeysNeedsASourceAsTargetButNotAsSource) {
+    const std::string role = "role_arn = arn:aws:iam::123456789012:role/R\n";
+    // As the target, botocore refuses role_arn without source_profile even when the profile has
+    // keys, and says how to use them: source_profile naming itself.
+    auto target = resolve_profile(config("[profile a]\n" + role), Env(), "a", stored({"a"}));
+    ASSERT_FALSE(target);
+    EXPECT_NE(target.error().hint.find("source_profile = a"), std::string::npos) << target.error().hint;
+    auto self =
+        resolve_profile(config("[profile a]\nsource_profile = a\n" + role), Env(), "a", stored({"a"}));
+    ASSERT_TRUE(self) << self.error().message;
+    EXPECT_TRUE(self->source_is_self);
+    // As a source, its keys are used as they are: no error about its role.
+    auto source = resolve_profile(config("[profile t]\nsource_profile = a\n" + role + "[profile a]\n" + role),
+                                  Env(), "t", stored({"a"}));
+    ASSERT_TRUE(source) << source.error().message;
+}
+
+TEST(ResolveProfile, SettingsInTheCredentialsFileCountAndWinOverTheConfig) {
+    const AwsConfig cfg = config("[profile admin]\nregion = us-east-1\nexternal_id = from-config\n",
+                                 "[admin]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = b\n"
+                                 "region = eu-west-3\n[b]\naws_access_key_id = AKIAEXAMPLE\n");
+    auto p = resolve_profile(cfg, Env(), "admin", stored({"b"}));
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_EQ(p->role_arn, "arn:aws:iam::123456789012:role/R");
+    EXPECT_EQ(p->region, "eu-west-3") << "the credentials file's value wins, as botocore merges it last";
+    EXPECT_EQ(p->external_id, "from-config");
+    ASSERT_TRUE(p->source);
+    EXPECT_EQ(p->source->name, "b");
+}
+
+TEST(ResolveProfile, DurationSecondsIsReadWithPythonsInt) {
+    const std::string head = "[profile a]\nsource_profile = b\nrole_arn = arn:aws:iam::123456789012:role/R\n";
+    for (auto [text, seconds] : std::vector<std::pair<std::string, long>>{
+             {"1800", 1800},
+             {"+1800", 1800},
+             {"1_800", 1800},
+             {" 1800 ", 1800},
+             {"\u0661\u0668\u0660\u0660", 1800} /* Arabic-Indic digits */,
+             {"001800", 1800}}) {
+        SCOPED_TRACE(text);
+        auto p =
+            resolve_profile(config(head + "duration_seconds = " + text + "\n"), Env(), "a", stored({"b"}));
+        ASSERT_TRUE(p) << p.error().message;
+        ASSERT_TRUE(p->duration_seconds);
+        EXPECT_EQ(p->duration_seconds->count(), seconds);
+    }
+    // What int() refuses botocore drops without a word: sesame drops it too, and says so.
+    for (std::string text : {"abc", "1800.0", "0x700", "1h", "1__800", "_1800", "1800_"}) {
+        SCOPED_TRACE(text);
+        auto p =
+            resolve_profile(config(head + "duration_seconds = " + text + "\n"), Env(), "a", stored({"b"}));
+        ASSERT_TRUE(p) << p.error().message;
+        EXPECT_FALSE(p->duration_seconds);
+        ASSERT_EQ(p->warnings.size(), 1u);
+        EXPECT_NE(p->warnings[0].find("is not a whole number; ignored"), std::string::npos) << p->warnings[0];
     }
 }
 
@@ -327,8 +408,10 @@ TEST(ResolveProfile, WorksWithoutAStoredKeysCallback) {
     const AwsConfig cfg = config("[profile a]\nrole_arn = arn:aws:iam::123456789012:role/R\n");
     auto p = resolve_profile(cfg, Env(), "a", {});
     ASSERT_FALSE(p);
-    EXPECT_NE(p.error().hint.find("sesame add a"), std::string::npos) << p.error().hint;
-    EXPECT_TRUE(resolve_profile(cfg, Env(), "a", stored({"a"})));
+    EXPECT_NE(p.error().hint.find("set source_profile"), std::string::npos) << p.error().hint;
+    auto with_keys = resolve_profile(cfg, Env(), "a", stored({"a"}));
+    ASSERT_FALSE(with_keys) << "botocore refuses role_arn without source_profile, keys or not";
+    EXPECT_NE(with_keys.error().hint.find("source_profile = a"), std::string::npos) << with_keys.error().hint;
 }
 
 }  // namespace
