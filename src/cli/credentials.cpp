@@ -83,16 +83,20 @@ Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
 
 Result<Credentials> CredentialSource::fetch() {
     std::map<std::string, std::string> process_env = m_ctx.env().all();
+    std::map<std::string, std::string> environment_keys;
     for (const char* v :
-         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"})
-        process_env.erase(v);
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}) {
+        if (auto it = process_env.find(v); it != process_env.end())
+            environment_keys.insert(process_env.extract(it));
+    }
     ChainDeps deps{m_ctx.clock(),
                    m_ctx.vault(),
                    m_mfa,
                    *m_sts,
                    m_ctx.log(),
                    [this](const std::string& p) { return m_stored.count(p) > 0; },
-                   std::move(process_env)};
+                   std::move(process_env),
+                   std::move(environment_keys)};
     auto provider = build_provider(m_profile, m_options, deps);
     if (!provider) return std::unexpected(provider.error());
     if (m_account) {

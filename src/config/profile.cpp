@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "config/ini_text.hpp"
@@ -159,7 +160,10 @@ class Resolver {
         }
         apply_env(settings, chain.empty());
         SESAME_TRY(apply(p, settings, chain.empty()));
-        if (!p.source_profile_name.empty()) {
+        // botocore reads source_profile only to assume a role, and never for a source that holds
+        // keys (those are used as they are): a stray source_profile there is not followed.
+        const bool is_target = chain.empty();
+        if (!p.source_profile_name.empty() && !p.role_arn.empty() && (is_target || !has_keys(name))) {
             chain.push_back(name);
             auto source = resolve(p.source_profile_name, chain);
             chain.pop_back();
@@ -286,7 +290,10 @@ class Resolver {
                        bool is_target) const {
         for (const auto& [key, member] : k_string_fields)
             if (auto it = settings.find(key); it != settings.end()) p.*member = it->second.value;
-        if (auto it = settings.find("duration_seconds"); it != settings.end()) {
+        // botocore reads the AssumeRole settings only of a profile that assumes its role: the
+        // target, or a source without keys of its own.
+        const bool assumes = !p.role_arn.empty() && (is_target || !has_keys(p.name));
+        if (auto it = settings.find("duration_seconds"); assumes && it != settings.end()) {
             // botocore reads it with int() and drops it, silently, when int() raises.
             const std::string& v = it->second.value;
             auto seconds = ini_text::py_int(v);
@@ -306,9 +313,22 @@ class Resolver {
         }
         if (auto it = settings.find("ignore_configured_endpoint_urls"); it != settings.end())
             p.ignore_configured_endpoint_urls = to_lower(it->second.value) == "true";
-        if (auto it = settings.find("role_arn"); it != settings.end() && !is_role_arn(p.role_arn))
+        if (auto it = settings.find("role_arn"); assumes && it != settings.end() && !is_role_arn(p.role_arn))
             return fail(fmt::format("{}: role_arn \"{}\" is not an IAM role ARN", at(it->second), p.role_arn),
                         "expected arn:aws:iam::123456789012:role/NAME");
+        if (auto it = settings.find("role_session_name"); assumes && it != settings.end()) {
+            // botocore validates parameters before sending: 2 to 64 of [\w+=,.@-].
+            const std::string& v = p.role_session_name;
+            bool ok = v.size() >= 2 && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
+                          return std::isalnum(static_cast<unsigned char>(c)) ||
+                                 std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+                      });
+            if (!ok)
+                return fail(
+                    fmt::format("{}: role_session_name \"{}\" must be 2 to 64 letters, digits or +=,.@_-",
+                                at(it->second), printable(v)),
+                    "the AWS CLI refuses it before calling STS too");
+        }
         if (auto it = settings.find("sts_regional_endpoints"); it != settings.end() &&
                                                                p.sts_regional_endpoints != "regional" &&
                                                                p.sts_regional_endpoints != "legacy")

@@ -118,8 +118,8 @@ class ChainBuilder {
     /// environment (not cached: they are the user's to change).
     Result<Built> from_environment(const ProfileConfig& p) {
         auto get = [&](const char* name) -> std::string {
-            auto it = m_deps.process_env.find(name);
-            return it == m_deps.process_env.end() ? std::string() : it->second;
+            auto it = m_deps.environment_keys.find(name);
+            return it == m_deps.environment_keys.end() ? std::string() : it->second;
         };
         Credentials c;
         c.access_key_id = get("AWS_ACCESS_KEY_ID");

@@ -30,6 +30,9 @@ struct ChainDeps {
     const Log& log;
     std::function<bool(const std::string&)> has_stored_keys;
     std::map<std::string, std::string> process_env;  ///< environment for credential_process commands
+    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN / AWS_SECURITY_TOKEN as sesame
+    /// found them (kept out of process_env): what credential_source = Environment assumes with.
+    std::map<std::string, std::string> environment_keys;
 };
 
 /// GetSessionToken lasts 1 hour for direct use and 8 hours when it only feeds a role (as

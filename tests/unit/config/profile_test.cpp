@@ -162,22 +162,22 @@ TEST(ResolveProfile, ReportsBadProfilesWithWhereToLook) {
          {},
          "profile \"prod\": source_profile \"ghost\" is not defined in ~/.aws/config"},
         {"source loop",
-         "[profile a]\nsource_profile = b\n[profile b]\nsource_profile = a\n",
+         "[profile a]\nsource_profile = c\n" + role + "[profile c]\nsource_profile = a\n" + role,
          "a",
          {},
-         "profile \"a\": source_profile loop a -> b -> a"},
+         "profile \"a\": source_profile loop a -> c -> a"},
         {"source loop further down",
-         "[profile x]\nsource_profile = a\n[profile a]\nsource_profile = b\n"
-         "[profile b]\nsource_profile = a\n",
+         "[profile x]\nsource_profile = a\n" + role + "[profile a]\nsource_profile = c\n" + role +
+             "[profile c]\nsource_profile = a\n" + role,
          "x",
          {},
-         "profile \"x\": source_profile loop x -> a -> b -> a"},
+         "profile \"x\": source_profile loop x -> a -> c -> a"},
         {"source loop through include_profile",
-         "[profile a]\nsource_profile = b\n[profile b]\ninclude_profile = c\n"
-         "[profile c]\nsource_profile = a\n",
+         "[profile a]\nsource_profile = d\n" + role + "[profile d]\ninclude_profile = c\n" + role +
+             "[profile c]\nsource_profile = a\n",
          "a",
          {},
-         "profile \"a\": source_profile loop a -> b -> a"},
+         "profile \"a\": source_profile loop a -> d -> a"},
         {"include loop",
          "[profile a]\ninclude_profile = b\n[profile b]\ninclude_profile = a\n",
          "a",
@@ -194,23 +194,23 @@ TEST(ResolveProfile, ReportsBadProfilesWithWhereToLook) {
          {},
          "profile \"a\": include_profile \"ghost\" is not defined in ~/.aws/config"},
         {"duration too short",
-         "[profile a]\nduration_seconds = 899\n",
+         "[profile a]\nsource_profile = b\n" + role + "duration_seconds = 899\n",
          "a",
          {},
-         "~/.aws/config:2: [profile a]: duration_seconds \"899\" must be a whole number of seconds from 900 "
+         "~/.aws/config:4: [profile a]: duration_seconds \"899\" must be a whole number of seconds from 900 "
          "to 43200"},
         {"duration too long, inherited",
-         "[default]\nduration_seconds = 43201\n[profile a]\n",
+         "[default]\nduration_seconds = 43201\n[profile a]\nsource_profile = b\n" + role,
          "a",
          {},
          "~/.aws/config:2: [default]: duration_seconds \"43201\" must be a whole number of seconds from 900 "
          "to "
          "43200"},
         {"duration negative",
-         "[profile a]\nduration_seconds = -900\n",
+         "[profile a]\nsource_profile = b\n" + role + "duration_seconds = -900\n",
          "a",
          {},
-         "~/.aws/config:2: [profile a]: duration_seconds \"-900\" must be a whole number of seconds from 900 "
+         "~/.aws/config:4: [profile a]: duration_seconds \"-900\" must be a whole number of seconds from 900 "
          "to "
          "43200"},
         {"role_arn short account",
@@ -301,6 +301,39 @@ TEST(ResolveProfile, ReportsBadProfilesWithWhereToLook) {
     }
 }
 
+TEST(ResolveProfile, ASourceProfileIsFollowedOnlyWhereBotocoreFollowsIt) {
+    const std::string role = "role_arn = arn:aws:iam::123456789012:role/R\n";
+    // A source holding keys gives them: its own (even undefined or looping) source_profile is
+    // never read, as in botocore.
+    auto stray = resolve_profile(
+        config("[profile t]\nsource_profile = k\n" + role + "[profile k]\nsource_profile = ghost\n" + role),
+        Env(), "t", stored({"k"}));
+    ASSERT_TRUE(stray) << stray.error().message;
+    ASSERT_TRUE(stray->source);
+    EXPECT_FALSE(stray->source->source);
+    auto loop = resolve_profile(
+        config("[profile t]\nsource_profile = k\n" + role + "[profile k]\nsource_profile = t\n" + role),
+        Env(), "t", stored({"k"}));
+    ASSERT_TRUE(loop) << loop.error().message;
+    // Without role_arn, source_profile means nothing to botocore (no credentials from it).
+    auto plain = resolve_profile(config("[profile j]\nsource_profile = ghost\n"), Env(), "j", {});
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_FALSE(plain->source);
+    EXPECT_EQ(plain->source_profile_name, "ghost");
+}
+
+TEST(ResolveProfile, RoleSessionNamesBotocoreOrStsRefuseAreRefused) {
+    const std::string head = "[profile a]\nsource_profile = b\nrole_arn = arn:aws:iam::123456789012:role/R\n";
+    for (std::string bad : {std::string("x"), std::string("a b"), std::string(65, 'n')}) {
+        auto p =
+            resolve_profile(config(head + "role_session_name = " + bad + "\n"), Env(), "a", stored({"b"}));
+        ASSERT_FALSE(p) << bad;
+        EXPECT_NE(p.error().message.find("must be 2 to 64"), std::string::npos) << p.error().message;
+    }
+    EXPECT_TRUE(
+        resolve_profile(config(head + "role_session_name = me@corp.example\n"), Env(), "a", stored({"b"})));
+}
+
 TEST(ResolveProfile, ARoleWithKeysNeedsASourceAsTargetButNotAsSource) {
     const std::string role = "role_arn = arn:aws:iam::123456789012:role/R\n";
     // As the target, botocore refuses role_arn without source_profile even when the profile has
@@ -381,7 +414,7 @@ TEST(ResolveProfile, WarnsAboutUnknownKeysAcrossTheChain) {
         "[default]\nregoin = x\n"
         "[profile src]\nmfa_serail = arn:aws:iam::111111111111:mfa/me\n"
         "[profile dev]\ncli_pager =\nsesame_anything = 1\nsso_region = x\nzzzzzzzzzzzz = 1\nsource_profile = "
-        "src\n"
+        "src\nrole_arn = arn:aws:iam::123456789012:role/R\n"
         "[profile old]\nparent_profile = dev\n");
     auto p = resolve_profile(cfg, Env(), "dev", stored({"src"}));
     ASSERT_TRUE(p) << p.error().message;
@@ -400,7 +433,7 @@ TEST(ResolveProfile, WarnsAboutUnknownKeysAcrossTheChain) {
     EXPECT_EQ(old->source_profile_name, "src");  // inherited through parent_profile
     EXPECT_NE(
         std::find(old->warnings.begin(), old->warnings.end(),
-                  "~/.aws/config:12: parent_profile in [profile old] is deprecated; use include_profile"),
+                  "~/.aws/config:13: parent_profile in [profile old] is deprecated; use include_profile"),
         old->warnings.end());
 }
 
