@@ -38,12 +38,30 @@ even when it is signed correctly. Hence:
    federated user (``arn:aws:sts::ACCOUNT:federated-user/NAME``, UserId ``ACCOUNT:NAME``), as AWS
    does. As AWS does, it refuses to be called with session credentials (AccessDenied).
 
+5. Signatures are checked against the body as sent. Stock moto (``IAMRequestBase.
+   _create_aws_request``) signs ``self._body or self._data``; under werkzeug a form-encoded body
+   has already been consumed into ``request.form``, so ``_body`` is empty and moto re-encodes
+   the parsed parameters with ``urlencode`` (a space becomes ``+``). A client that encodes a
+   space as ``%20`` -- sesame does, and AWS accepts both because it hashes the bytes it
+   received -- then gets SignatureDoesNotMatch for a correctly signed request. The call-log
+   middleware below already reads the body; it keeps the bytes for the request's thread, and
+   the signature check uses them whenever the request had a body.
+6. AssumeRole and GetSessionToken validate their parameters as AWS does (stock moto accepts
+   anything): RoleSessionName 2-64 characters of ``[\w+=,.@-]``, AssumeRole DurationSeconds
+   900-43200, GetSessionToken DurationSeconds 900-129600; otherwise 400 ValidationError. (The
+   role's MaxSessionDuration and the one-hour limit of role chaining are not checked.)
+
 Call log (ours, server side): every request whose SigV4 credential scope names the ``sts``
 service (or, unsigned, whose Action is an STS action) is recorded after moto answered it as
-``{"seq", "action", "params", "access_key_id", "status"}``; ``params`` holds the request's
-parameters except Action/Version (e.g. SerialNumber, TokenCode, DurationSeconds, RoleArn,
-ExternalId). Rejected requests are logged too, with their HTTP status.
-``GET /_sesame/sts-calls`` returns the list as JSON; ``DELETE /_sesame/sts-calls`` empties it.
+``{"seq", "action", "params", "access_key_id", "signing_region", "issued_access_key_id",
+"status"}``; ``params`` holds the request's parameters except Action/Version (e.g.
+SerialNumber, TokenCode, DurationSeconds, RoleArn, RoleSessionName, ExternalId);
+``access_key_id`` and ``signing_region`` come from the SigV4 credential scope (the key that
+signed, the region it was signed for); ``issued_access_key_id`` is the AccessKeyId the answer
+handed out (GetSessionToken, AssumeRole, GetFederationToken), so a later call signed with it can
+be traced to the call that minted it. Rejected requests are logged too, with their HTTP status.
+``GET /_sesame/sts-calls`` returns the list as JSON (``?since=N``: only calls with seq >= N);
+``DELETE /_sesame/sts-calls`` empties it.
 ``GET /_sesame/ready`` answers 200 once the server accepts connections.
 """
 
@@ -52,6 +70,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import secrets
 import string
 import sys
@@ -64,7 +83,7 @@ import moto.iam.access_control as access_control
 from moto.core.responses import ActionResult
 from moto.iam.models import iam_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from moto.sts.exceptions import STSClientError
+from moto.sts.exceptions import STSClientError, STSValidationError
 from moto.sts.models import STSBackend, Token
 from moto.sts.responses import TokenResponse
 from moto.sts.utils import random_session_token
@@ -82,6 +101,8 @@ STS_ACTIONS = {
     "GetSessionToken",
 }
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
+# The credentials an STS answer hands out (XML; the first AccessKeyId is the Credentials' one).
+_ISSUED_KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 
 
@@ -127,6 +148,7 @@ def _find_session(access_key_id: str) -> SessionKey | None:
 
 
 def _get_session_token(self: TokenResponse) -> ActionResult:
+    _check_duration(self, 129600)
     duration = self._get_int_param("DurationSeconds", 43200)
     token = Token(duration=duration)
     caller_key = self.get_access_key()
@@ -234,11 +256,63 @@ def _get_caller_identity(
     return _stock_get_caller_identity(self, access_key_id, region)
 
 
+# --- fix 5: signatures are checked against the body as sent ----------------------------------
+
+# The body bytes of the request this thread is serving (werkzeug's threaded server gives each
+# request its own thread); set by StsCallLog for every request it passes to moto.
+_wire = threading.local()
+
+_stock_create_aws_request = access_control.IAMRequestBase._create_aws_request
+
+
+def _create_aws_request(self: access_control.IAMRequestBase) -> Any:
+    request = _stock_create_aws_request(self)
+    body = getattr(_wire, "body", b"")
+    if body:
+        # Stock moto hands the parsed parameters to AWSRequest, which re-encodes them; the
+        # signature covers the bytes the client sent, so those are what is hashed.
+        request.data = body
+    return request
+
+
+# --- fix 6: parameters are validated as AWS validates them -----------------------------------
+
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+
+
+def _check_duration(self: TokenResponse, highest: int) -> None:
+    value = self._get_param("DurationSeconds")  # an int once moto has parsed it against the model
+    if value is None:
+        return
+    raw = str(value)
+    if not raw.lstrip("-").isdigit() or not 900 <= int(raw) <= highest:
+        raise STSValidationError(
+            f"1 validation error detected: Value '{raw}' at 'durationSeconds' failed to satisfy constraint: "
+            f"Member must have value between 900 and {highest}"
+        )
+
+
+_stock_assume_role = TokenResponse.assume_role
+
+
+def _assume_role(self: TokenResponse) -> ActionResult:
+    name = self._get_param("RoleSessionName") or ""
+    if not _SESSION_NAME.fullmatch(name):
+        raise STSValidationError(
+            f"1 validation error detected: Value '{name}' at 'roleSessionName' failed to satisfy constraint: "
+            "Member must have length between 2 and 64 and match [\\w+=,.@-]*"
+        )
+    _check_duration(self, 43200)
+    return _stock_assume_role(self)
+
+
 def install_patches() -> None:
     TokenResponse.get_session_token = _get_session_token  # type: ignore[method-assign]
     TokenResponse.get_federation_token = _get_federation_token  # type: ignore[method-assign]
     access_control.create_access_key = _create_access_key  # type: ignore[assignment]
     STSBackend.get_caller_identity = _get_caller_identity  # type: ignore[method-assign]
+    access_control.IAMRequestBase._create_aws_request = _create_aws_request  # type: ignore[method-assign]
+    TokenResponse.assume_role = _assume_role  # type: ignore[method-assign]
 
 
 # --- the STS call log ------------------------------------------------------------------------
@@ -258,10 +332,11 @@ class StsCallLog:
             return self._serve_own(environ, start_response, path)
 
         body = self._read_body(environ)
+        _wire.body = body
         params = self._params(environ, body)
         action = params.pop("Action", "")
         params.pop("Version", None)
-        service, access_key_id = self._credential_scope(environ, params)
+        service, access_key_id, signing_region = self._credential_scope(environ, params)
         if service != "sts" and not (service == "" and action in STS_ACTIONS):
             return self._app(environ, start_response)
 
@@ -272,6 +347,7 @@ class StsCallLog:
             return start_response(status, headers, *rest)
 
         result = list(self._app(environ, recording_start_response))
+        issued = _ISSUED_KEY.search(b"".join(result))
         with self._lock:
             self._calls.append(
                 {
@@ -279,6 +355,8 @@ class StsCallLog:
                     "action": action,
                     "params": params,
                     "access_key_id": access_key_id,
+                    "signing_region": signing_region,
+                    "issued_access_key_id": issued.group(1).decode() if issued else "",
                     "status": status_holder[0] if status_holder else 0,
                 }
             )
@@ -289,8 +367,10 @@ class StsCallLog:
         if path == "/_sesame/ready":
             payload: Any = {"status": "ok"}
         elif path == "/_sesame/sts-calls" and method == "GET":
+            query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+            since = int(query["since"]) if query.get("since", "").isdigit() else 0
             with self._lock:
-                payload = list(self._calls)
+                payload = self._calls[since:]
         elif path == "/_sesame/sts-calls" and method == "DELETE":
             with self._lock:
                 self._calls.clear()
@@ -331,8 +411,9 @@ class StsCallLog:
         return params
 
     @staticmethod
-    def _credential_scope(environ: dict[str, Any], params: dict[str, str]) -> tuple[str, str]:
-        """(service, access key id) from the SigV4 Authorization header or presigned query."""
+    def _credential_scope(environ: dict[str, Any], params: dict[str, str]) -> tuple[str, str, str]:
+        """(service, access key id, signing region) from the SigV4 Authorization header or a
+        presigned query: Credential=KEY/DATE/REGION/SERVICE/aws4_request."""
         credential = ""
         auth = environ.get("HTTP_AUTHORIZATION", "")
         if "Credential=" in auth:
@@ -341,8 +422,8 @@ class StsCallLog:
             credential = params["X-Amz-Credential"]
         parts = credential.split("/")
         if len(parts) >= 5:
-            return parts[3], parts[0]
-        return "", ""
+            return parts[3], parts[0], parts[2]
+        return "", "", ""
 
 
 def main(argv: list[str] | None = None) -> int:

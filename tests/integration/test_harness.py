@@ -8,6 +8,10 @@ import json
 import sys
 import unittest
 
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from harness import (
@@ -140,6 +144,72 @@ class HarnessSelfTest(SesameTestCase):
         proc = self.sb.run_cmd([aws_cli(), "sts", "get-caller-identity", "--profile", "proc"])
         self.assertOk(proc)
         self.assertEqual(json.loads(proc.stdout)["Arn"], ALICE_ARN)
+
+    def signed_post(self, body: bytes, sent: bytes | None = None) -> requests.Response:
+        """POSTs `sent` (default: `body`) to STS with a SigV4 signature computed over `body`
+        exactly as given, the way a client that writes its own form encoding signs it."""
+        request = AWSRequest(
+            method="POST",
+            url=self.moto.url + "/",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        )
+        credentials = Credentials(self.alice.access_key_id, self.alice.secret_access_key)
+        SigV4Auth(credentials, "sts", "us-east-1").add_auth(request)
+        headers = dict(request.headers.items())
+        return requests.post(self.moto.url + "/", data=body if sent is None else sent, headers=headers, timeout=10)
+
+    def test_signature_covers_the_body_as_sent(self) -> None:
+        """A space sent as %20 (sesame's encoding; botocore sends +) is accepted when the
+        signature covers those bytes, as AWS does: stock moto re-encoded the parsed form and
+        refused it. Changing a byte after signing is still refused."""
+        body = b"Action=GetCallerIdentity&Version=2011-06-15&Note=two%20words"
+        mark = self.moto.mark()
+        ok = self.signed_post(body)
+        self.assertEqual(ok.status_code, 200, ok.text)
+        self.assertIn(ALICE_ARN, ok.text)
+        plus = self.signed_post(body.replace(b"%20", b"+"))
+        self.assertEqual(plus.status_code, 200, plus.text)
+        tampered = self.signed_post(body, sent=body.replace(b"two%20words", b"two%20wordz"))
+        self.assertEqual(tampered.status_code, 403, tampered.text)
+        self.assertIn("SignatureDoesNotMatch", tampered.text)
+        reencoded = self.signed_post(body, sent=body.replace(b"%20", b"+"))
+        self.assertEqual(reencoded.status_code, 403, "the signature must cover the bytes sent, not the form they parse to")
+        self.assertEqual([c["status"] for c in self.moto.sts_calls(mark)], [200, 200, 403, 403])
+
+    def test_call_log_records_signing_region_and_issued_key(self) -> None:
+        mark = self.moto.mark()
+        sts = self.moto.client("sts", self.alice)
+        creds = sts.assume_role(RoleArn=ADMIN_ROLE_ARN, RoleSessionName="logged")["Credentials"]
+        calls = self.moto.sts_calls(mark)
+        self.assertEqual(calls[0]["signing_region"], "us-east-1")
+        self.assertEqual(calls[0]["access_key_id"], self.alice.access_key_id)
+        self.assertEqual(calls[0]["issued_access_key_id"], creds["AccessKeyId"])
+        self.assertEqual(self.moto.sts_calls(mark + 1), [])
+
+    def test_sts_parameters_are_validated_as_aws_does(self) -> None:
+        """Out-of-range durations and malformed session names are refused by the server (400
+        ValidationError), so a client that sends them fails here as it would against AWS.
+        Sent by hand: botocore refuses most of them before sending."""
+        assume = b"Action=AssumeRole&Version=2011-06-15&RoleArn=" + ADMIN_ROLE_ARN.encode()
+        refused = [
+            assume + b"&RoleSessionName=x",
+            assume + b"&RoleSessionName=has%20space",
+            assume + b"&RoleSessionName=ok-name&DurationSeconds=899",
+            assume + b"&RoleSessionName=ok-name&DurationSeconds=43201",
+            b"Action=GetSessionToken&Version=2011-06-15&DurationSeconds=129601",
+        ]
+        accepted = [
+            assume + b"&RoleSessionName=ok&DurationSeconds=900",
+            assume + b"&RoleSessionName=ci.build%40team&DurationSeconds=43200",
+            b"Action=GetSessionToken&Version=2011-06-15&DurationSeconds=129600",
+        ]
+        for body in refused + accepted:
+            with self.subTest(body=body.decode()):
+                answer = self.signed_post(body)
+                self.assertEqual(answer.status_code, 400 if body in refused else 200, answer.text)
+                if body in refused:
+                    self.assertIn("ValidationError", answer.text)
 
     def test_iam_calls_are_not_logged_as_sts(self) -> None:
         mark = self.moto.mark()
