@@ -42,6 +42,14 @@ def http_request(port: int, method: str, path: str, headers: dict[str, str] | No
         conn.close()
 
 
+def sanitizer_build() -> bool:
+    """Whether the sesame binary carries AddressSanitizer: its runtime reads /proc/self/environ
+    into a buffer of its own at start (sanitizer_common's GetEnv), before sesame can overwrite
+    SESAME_FILE_PASSPHRASE, so that copy is the runtime's, beyond sesame's reach."""
+    with open(sesame_bin(), "rb") as f:
+        return b"__asan_init" in f.read()
+
+
 def process_memory(pid: int) -> bytes:
     """Every readable, writable mapping of a process (its heap, stacks, data): what a core dump or
     a reader of /proc/PID/mem would see. Needs root (or ptrace rights) for a non-dumpable process."""
@@ -214,7 +222,8 @@ class EndpointTest(SesameTestCase):
         # (assertTrue, not assertNotIn: the message must not print the memory)
         self.assertTrue(bob.secret_access_key.encode() not in memory, "another profile's secret is in the server's memory")
         self.assertTrue(bob.access_key_id.encode() not in memory, "another profile's key id is in the server's memory")
-        self.assertTrue(b"correct horse battery staple" not in memory, "the vault passphrase is in the server's memory")
+        if not sanitizer_build():
+            self.assertTrue(b"correct horse battery staple" not in memory, "the vault passphrase is in the server's memory")
 
     def test_exec_with_an_endpoint_keeps_no_other_profiles_keys_in_memory(self) -> None:
         bob = Keys("AKIABOBBOBBOBBOB0000", "bob-secret-" + secrets.token_hex(16))
@@ -233,7 +242,8 @@ class EndpointTest(SesameTestCase):
         memory = process_memory(proc.pid)
         self.assertGreater(len(memory), 100_000, "could not read the parent's memory")
         self.assertTrue(bob.secret_access_key.encode() not in memory, "another profile's secret is in exec's memory")
-        self.assertTrue(b"correct horse battery staple" not in memory, "the vault passphrase is in exec's memory")
+        if not sanitizer_build():
+            self.assertTrue(b"correct horse battery staple" not in memory, "the vault passphrase is in exec's memory")
 
     def test_server_ec2_standalone_and_sigterm(self) -> None:
         proc, variables = self.start_server("admin", "--ec2")
