@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/strings.hpp"
+
 /// Python's text rules as configparser applies them to a config file (str.isspace and strip,
 /// UTF-8, the line breaks of file iteration and of str.splitlines), and the scanners the INI
 /// reader (config/ini.cpp) builds on them. The inline ones run once or more per line of files with
@@ -170,11 +172,7 @@ inline bool same_key(std::string_view a, std::string_view b) {
 
 /// The name configparser gives a key (str.lower()): the ASCII fast path, else py_lower.
 inline std::string key_name(std::string_view key) {
-    if (!is_ascii(key)) return py_lower(key);
-    std::string out(key);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
+    return is_ascii(key) ? to_lower(key) : py_lower(key);
 }
 
 /// Whether two keys as written are the same option to configparser (str.lower() equal).

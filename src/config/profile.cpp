@@ -213,25 +213,12 @@ class Resolver {
                         "remove include_profile from one of these profiles");
         visited.push_back(name);
         // botocore merges a profile's ~/.aws/credentials section over its config section.
-        if (const IniSection* creds = m_cfg.credentials(name)) {
-            const std::string& creds_path = m_cfg.paths().credentials;
-            std::string creds_label = "[" + creds->name + "]";
-            for (const auto& [key, value] : creds->entries) {
-                if (!is_known_key(key)) warn_unknown(p, creds_path, value.line, key, creds_label);
-                if (!value.value.empty() && !settings.contains(key))
-                    settings[key] =
-                        Setting{value.value, fmt::format("{}:{}", creds_path, value.line), creds_label};
-            }
-        }
+        if (const IniSection* creds = m_cfg.credentials(name))
+            take(p, settings, *creds, m_cfg.paths().credentials);
         const IniSection* section = m_cfg.profile(name);
         if (!section) return name == "default" ? Result<void>() : fill(p, settings, "default", visited);
         const std::string& path = m_cfg.paths().config;
-        std::string label = "[" + section->name + "]";
-        for (const auto& [key, value] : section->entries) {
-            if (!is_known_key(key)) warn_unknown(p, path, value.line, key, label);
-            if (!value.value.empty() && !settings.contains(key))
-                settings[key] = Setting{value.value, fmt::format("{}:{}", path, value.line), label};
-        }
+        std::string label = take(p, settings, *section, path);
         const IniValue* include = section->find("include_profile");
         const IniValue* parent = section->find("parent_profile");
         if (parent && !parent->value.empty())
@@ -250,6 +237,19 @@ class Resolver {
         }
         if (name != "default" && m_cfg.profile("default")) return fill(p, settings, "default", visited);
         return {};
+    }
+
+    /// Takes the settings of `section` (of the file at `path`) that are still unset, warning about
+    /// unknown keys; returns the section's label ("[profile dev]").
+    std::string take(ProfileConfig& p, std::map<std::string, Setting>& settings, const IniSection& section,
+                     const std::string& path) {
+        std::string label = "[" + section.name + "]";
+        for (const auto& [key, value] : section.entries) {
+            if (!is_known_key(key)) warn_unknown(p, path, value.line, key, label);
+            if (!value.value.empty() && !settings.contains(key))
+                settings[key] = Setting{value.value, fmt::format("{}:{}", path, value.line), label};
+        }
+        return label;
     }
 
     void warn_unknown(ProfileConfig& p, const std::string& path, int line, const std::string& key,
