@@ -1,6 +1,5 @@
 #include "cli/endpoint.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sodium.h>
@@ -43,30 +42,13 @@ std::string account_of(const ProfileConfig& p) {
 
 constexpr std::string_view k_token_dir_prefix = "sesame-endpoint-";
 
-/// Removes the token folders of endpoints that were killed (kill -9, a crash) instead of
-/// stopped: a live endpoint holds an flock on its folder, so one that can be locked is stale.
-void sweep_stale_token_dirs(const std::string& base) {
-    UniqueFd base_fd(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (base_fd.get() < 0) return;
-    DIR* listing = ::fdopendir(::dup(base_fd.get()));
-    if (!listing) return;
-    std::vector<std::string> stale;
-    while (const dirent* e = ::readdir(listing)) {
-        if (!std::string_view(e->d_name).starts_with(k_token_dir_prefix)) continue;
-        UniqueFd dir(::openat(base_fd.get(), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (dir.get() < 0 || !left_by_a_dead_owner(dir.get(), k_temp_file_grace)) continue;
-        ::unlinkat(dir.get(), "token", 0);
-        stale.emplace_back(e->d_name);
-    }
-    ::closedir(listing);
-    for (const auto& name : stale) ::unlinkat(base_fd.get(), name.c_str(), AT_REMOVEDIR);
-}
-
 /// A private folder for the token file (memory-backed $XDG_RUNTIME_DIR when there is one),
 /// locked for the endpoint's life through `lock`.
 Result<std::string> make_token_dir(const Env& env, UniqueFd& lock) {
     std::string base = env.get("XDG_RUNTIME_DIR").value_or(env.get_or("TMPDIR", "/tmp"));
-    sweep_stale_token_dirs(base);
+    // Token folders of endpoints that were killed instead of stopped: a live endpoint holds an
+    // flock on its folder, so one that can be locked is stale.
+    sweep_left_by_dead_owners(base, k_token_dir_prefix, "token");
     std::string tmpl = fmt::format("{}/{}XXXXXX", base, k_token_dir_prefix);
     if (!::mkdtemp(tmpl.data())) return fail(fmt::format("cannot create a private folder in {}", base));
     lock = UniqueFd(::open(tmpl.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

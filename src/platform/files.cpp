@@ -242,26 +242,35 @@ bool left_by_a_dead_owner(int fd, std::chrono::seconds min_age) {
     return ::flock(fd, LOCK_EX | LOCK_NB) == 0;
 }
 
-size_t sweep_stale_temp_files(const std::string& dir, std::string_view name) {
+size_t sweep_left_by_dead_owners(const std::string& dir, std::string_view prefix, std::string_view inside) {
     UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir_fd.get() < 0) return 0;
     DIR* listing = ::fdopendir(::dup(dir_fd.get()));
     if (!listing) return 0;
-    const std::string prefix = fmt::format(".{}.tmp-", name);
+    const bool folders = !inside.empty();
+    const std::string inside_name(inside);
     std::vector<std::string> stale;
     while (const dirent* e = ::readdir(listing)) {
         std::string_view entry(e->d_name);
         if (!entry.starts_with(prefix)) continue;
-        UniqueFd fd(::openat(dir_fd.get(), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        UniqueFd fd(::openat(dir_fd.get(), e->d_name,
+                             O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (folders ? O_DIRECTORY : 0)));
         if (fd.get() < 0) continue;
         struct stat st {};
-        if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-        if (left_by_a_dead_owner(fd.get(), k_temp_file_grace)) stale.emplace_back(entry);
+        if (::fstat(fd.get(), &st) != 0 || !(folders ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))) continue;
+        if (!left_by_a_dead_owner(fd.get(), k_temp_file_grace)) continue;
+        if (folders) ::unlinkat(fd.get(), inside_name.c_str(), 0);
+        stale.emplace_back(entry);
     }
     ::closedir(listing);
     size_t removed = 0;
-    for (const auto& entry : stale) removed += ::unlinkat(dir_fd.get(), entry.c_str(), 0) == 0;
+    for (const auto& entry : stale)
+        removed += ::unlinkat(dir_fd.get(), entry.c_str(), folders ? AT_REMOVEDIR : 0) == 0;
     return removed;
+}
+
+size_t sweep_stale_temp_files(const std::string& dir, std::string_view name) {
+    return sweep_left_by_dead_owners(dir, fmt::format(".{}.tmp-", name));
 }
 
 Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {

@@ -92,6 +92,13 @@ inline constexpr std::chrono::seconds k_temp_file_grace{2};
 /// how many were removed. Best effort: an unreadable folder removes nothing.
 size_t sweep_stale_temp_files(const std::string& dir, std::string_view name);
 
+/// The sweep behind sweep_stale_temp_files, for any flock-while-alive convention: removes the
+/// entries of `dir` whose names start with `prefix` and that left_by_a_dead_owner(k_temp_file_grace) says are
+/// stale. Regular files; or, when `inside` is given, folders, after removing the file `inside`
+/// each (an endpoint's token folder). Symbolic links are never followed. Returns how many went.
+size_t sweep_left_by_dead_owners(const std::string& dir, std::string_view prefix,
+                                 std::string_view inside = {});
+
 /// True when `fd` (a file or folder of this user's, older than `min_age`) can be flock'ed at
 /// once: whoever created it and held its lock is gone. The lock is then held through `fd`.
 bool left_by_a_dead_owner(int fd, std::chrono::seconds min_age);
