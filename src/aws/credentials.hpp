@@ -4,7 +4,7 @@
 #include <string>
 
 #include "crypto/secret.hpp"
-#include "platform/clock.hpp"
+#include "util/clock.hpp"
 
 namespace sesame {
 

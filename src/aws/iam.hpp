@@ -7,7 +7,7 @@
 #include "aws/credentials.hpp"
 #include "aws/query_api.hpp"
 #include "crypto/secret.hpp"
-#include "platform/clock.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 namespace sesame {

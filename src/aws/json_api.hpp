@@ -6,10 +6,10 @@
 #include <string_view>
 
 #include "aws/credentials.hpp"
-#include "aws/endpoint.hpp"
 #include "aws/http.hpp"
 #include "aws/retrying_sender.hpp"
-#include "platform/clock.hpp"
+#include "aws/service_endpoint.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 namespace sesame {

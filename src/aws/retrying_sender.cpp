@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <thread>
 
-#include "aws/sigv4.hpp"
-
 namespace sesame {
 
 namespace {
@@ -139,19 +137,19 @@ std::uint32_t RetryingSender::secure_random(std::uint32_t upper) {
     return upper == UINT32_MAX ? randombytes_random() : randombytes_uniform(upper + 1);
 }
 
-Result<HttpResponse> RetryingSender::send(const Credentials& creds, const HttpRequest& unsigned_request,
+Result<HttpResponse> RetryingSender::send(const RequestAuth& auth, const HttpRequest& unsigned_request,
                                           const Target& target, const ErrorReader& read_error) {
     const int max_attempts = std::max(1, m_retry.max_attempts);
     std::chrono::milliseconds cap = std::min(m_retry.base_delay, m_retry.max_delay);
 
     for (int attempt = 1;; ++attempt) {
         HttpRequest request = unsigned_request;
-        sigv4::sign_http(request, creds, target.region, target.service, m_clock.now());
+        auth.apply(request, target.region, target.service, m_clock.now());
 
         const TimePoint start = m_clock.now();
         auto response = m_http.send(request);
-        // The body may carry MFA codes; the caller's copy is the caller's to wipe.
-        sodium_memzero(request.body.data(), request.body.size());
+        // The body may carry MFA codes, the headers a token; the caller's copy is the caller's to wipe.
+        wipe_sent_request(request);
         const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - start);
 
         Outcome outcome;
@@ -170,7 +168,8 @@ Result<HttpResponse> RetryingSender::send(const Credentials& creds, const HttpRe
                 outcome.error =
                     Error{fmt::format("{} failed: {}: {}", target.operation, aws->code, aws->message),
                           aws_error_hint(
-                              {target.operation, target.service, target.region, creds.is_temporary()}, *aws)};
+                              {target.operation, target.service, target.region, auth.temporary_credentials()},
+                              *aws)};
                 outcome.summary = fmt::format("HTTP {} {}", status, aws->code);
                 if (!aws->request_id.empty()) outcome.summary += " (request id " + aws->request_id + ")";
             } else {

@@ -9,7 +9,8 @@
 
 #include "aws/credentials.hpp"
 #include "aws/http.hpp"
-#include "platform/clock.hpp"
+#include "aws/request_auth.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 namespace sesame {
@@ -47,14 +48,14 @@ struct HintContext {
 /// The next step for the user for the AWS error codes people actually hit; "" for the others.
 std::string aws_error_hint(const HintContext& context, const AwsError& error);
 
-/// Sends signed AWS API requests with retries. Shared by the Query (XML) and JSON protocols, which
+/// Sends authenticated AWS API requests with retries. Shared by the Query (XML) and JSON protocols, which
 /// differ only in how a request is built and how an error body reads.
 ///
 /// Retries transport errors, HTTP 5xx and 429, and the throttling error codes; never any other 4xx
 /// (a wrong key or a denied role does not get better by asking again). Every attempt is signed
-/// afresh. Sleep and randomness are injected so tests run instantly and deterministically. The
-/// debug callback gets one line per attempt (service, operation, URL, status, duration, delay); it
-/// never sees headers, bodies or tokens.
+/// afresh (see RequestAuth: SigV4, a bearer token, or none). Sleep and randomness are injected so tests run
+/// instantly and deterministically. The debug callback gets one line per attempt (service, operation, URL,
+/// status, duration, delay); it never sees headers, bodies or tokens.
 class RetryingSender {
   public:
     using Sleep = std::function<void(std::chrono::milliseconds)>;
@@ -75,12 +76,18 @@ class RetryingSender {
     RetryingSender(HttpClient& http, const Clock& clock, RetryPolicy retry = {}, Sleep sleep = real_sleep,
                    Debug debug = {}, Random random = secure_random);
 
-    /// Signs a copy of `request` and sends it until a 2xx response, a failure not worth retrying,
-    /// or the last attempt. Returns the 2xx response; the caller zeroes its body if it may hold a
-    /// secret. An AWS error becomes "<operation> failed: <Code>: <Message>" with a hint; a body
-    /// that is no AWS error is shown shortened ("<operation> failed: HTTP 403: <html>…").
-    Result<HttpResponse> send(const Credentials& creds, const HttpRequest& request, const Target& target,
+    /// Authenticates a copy of `request` with `auth` and sends it until a 2xx response, a failure
+    /// not worth retrying, or the last attempt. Returns the 2xx response; the caller zeroes its
+    /// body if it may hold a secret. An AWS error becomes "<operation> failed: <Code>: <Message>"
+    /// with a hint; a body that is no AWS error is shown shortened ("<operation> failed: HTTP 403:
+    /// <html>…").
+    Result<HttpResponse> send(const RequestAuth& auth, const HttpRequest& request, const Target& target,
                               const ErrorReader& read_error);
+    /// The same, signed with SigV4 (what every IAM, STS and Organizations call needs).
+    Result<HttpResponse> send(const Credentials& creds, const HttpRequest& request, const Target& target,
+                              const ErrorReader& read_error) {
+        return send(RequestAuth::sigv4(creds), request, target, read_error);
+    }
 
     static void real_sleep(std::chrono::milliseconds delay);
     static std::uint32_t secure_random(std::uint32_t upper);

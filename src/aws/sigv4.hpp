@@ -6,7 +6,7 @@
 #include "aws/credentials.hpp"
 #include "aws/http.hpp"
 #include "crypto/secret.hpp"
-#include "platform/clock.hpp"
+#include "util/clock.hpp"
 
 /// AWS Signature Version 4, byte-for-byte as botocore's SigV4Auth (non-S3) computes it, so a
 /// request we sign is accepted wherever the AWS CLI's would be. Pure functions: the time comes in

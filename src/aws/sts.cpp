@@ -149,6 +149,13 @@ Result<FederatedUser> Sts::get_federation_token(const Credentials& caller, const
     return FederatedUser{std::move(*creds), std::move(*arn)};
 }
 
+AssumeRoleInput AssumeRoleInput::for_role(std::string role_arn, TimePoint now) {
+    AssumeRoleInput in;
+    in.role_arn = std::move(role_arn);
+    in.session_name = default_role_session_name(now);
+    return in;
+}
+
 std::string default_role_session_name(TimePoint now) {
     return fmt::format("sesame-{}",
                        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());

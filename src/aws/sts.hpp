@@ -23,6 +23,11 @@ struct GetSessionTokenInput {
 /// CloudTrail shows which tool made the session and when.
 std::string default_role_session_name(TimePoint now);
 
+/// What STS accepts for a session's length: GetSessionToken and AssumeRole alike take 15 minutes
+/// to 12 hours (a role's own maximum may be lower; STS says so then).
+inline constexpr std::chrono::seconds k_min_session_duration{900};
+inline constexpr std::chrono::seconds k_max_session_duration{43200};
+
 struct AssumeRoleInput {
     std::string role_arn;
     std::string session_name;
@@ -34,6 +39,10 @@ struct AssumeRoleInput {
     std::vector<std::string> transitive_tag_keys;
     std::string source_identity;
     std::string policy;  ///< inline session policy JSON
+
+    /// `role_arn` with sesame's default session name for `now` (what every AssumeRole sesame
+    /// makes starts from; a profile's role_session_name and the rest are set on top).
+    static AssumeRoleInput for_role(std::string role_arn, TimePoint now);
 };
 
 struct AssumedRole {

@@ -3,32 +3,12 @@
 #include <algorithm>
 #include <array>
 
+#include "aws/arn.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
 
 namespace {
-
-/// A partition's DNS suffix and the region its global services (IAM, Organizations) live in,
-/// from botocore's endpoints.json.
-struct Partition {
-    std::string_view region_prefix;  ///< "" matches every region (the aws partition)
-    std::string_view dns_suffix;
-    std::string_view iam_host;  ///< "" when IAM follows iam.<global region>.<suffix>
-    std::string_view iam_region;
-    std::string_view organizations_region;
-};
-
-constexpr std::array<Partition, 8> k_partitions = {{
-    {"cn-", "amazonaws.com.cn", "", "cn-north-1", "cn-northwest-1"},
-    {"us-gov-", "amazonaws.com", "iam.us-gov.amazonaws.com", "us-gov-west-1", "us-gov-west-1"},
-    {"us-iso-", "c2s.ic.gov", "", "us-iso-east-1", "us-iso-east-1"},
-    {"us-isob-", "sc2s.sgov.gov", "", "us-isob-east-1", "us-isob-east-1"},
-    {"us-isof-", "csp.hci.ic.gov", "", "us-isof-south-1", "us-isof-south-1"},
-    {"eu-isoe-", "cloud.adc-e.uk", "", "eu-isoe-west-1", "eu-isoe-west-1"},
-    {"eusc-", "amazonaws.eu", "", "eusc-de-east-1", "eusc-de-east-1"},
-    {"", "amazonaws.com", "iam.amazonaws.com", "us-east-1", "us-east-1"},
-}};
 
 /// botocore's LEGACY_GLOBAL_STS_REGIONS: with sts_regional_endpoints = legacy these use
 /// https://sts.amazonaws.com.
@@ -37,12 +17,6 @@ constexpr std::array<std::string_view, 16> k_legacy_global_sts_regions = {
     "eu-central-1",   "eu-north-1", "eu-west-1",      "eu-west-2",      "eu-west-3",  "sa-east-1",
     "us-east-1",      "us-east-2",  "us-west-1",      "us-west-2",
 };
-
-const Partition& partition_of(std::string_view region) {
-    for (const auto& p : k_partitions)
-        if (region.starts_with(p.region_prefix)) return p;
-    return k_partitions.back();
-}
 
 std::string env_suffix(std::string_view service) {
     std::string out;

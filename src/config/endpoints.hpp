@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "aws/endpoint.hpp"
+#include "aws/service_endpoint.hpp"
 #include "config/aws_config.hpp"
 #include "config/profile.hpp"
 #include "platform/env.hpp"

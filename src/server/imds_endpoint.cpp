@@ -6,6 +6,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "aws/arn.hpp"
 #include "crypto/hash.hpp"
 #include "server/credentials_json.hpp"
 #include "server/http_response.hpp"
@@ -123,7 +124,8 @@ ServerResponse ImdsEndpoint::handle(const ServerRequest& request) {
         j["Code"] = "Success";
         j["LastUpdated"] = format_rfc3339(m_clock.now());
         j["InstanceProfileArn"] =
-            fmt::format("arn:aws:iam::{}:instance-profile/{}", m_options.account_id, m_options.role_name);
+            fmt::format("arn:{}:iam::{}:instance-profile/{}", partition_of(m_options.region).name,
+                        m_options.account_id, m_options.role_name);
         j["InstanceProfileId"] = "AIPASESAMESESAMESESAM";
         return json_response(j.dump());
     }

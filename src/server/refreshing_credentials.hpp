@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "aws/credentials.hpp"
-#include "platform/clock.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 

@@ -35,7 +35,4 @@ class RoleCache {
     std::map<std::string, Entry> m_roles;
 };
 
-/// arn:<partition>:iam::<12 digits>:role/<path/name>
-bool is_role_arn(std::string_view arn);
-
 }  // namespace sesame

@@ -106,15 +106,6 @@ TEST_F(Ecs, ARoleArnPathReachesTheLogEscaped) {
     EXPECT_EQ(escaped, 1) << "the warning names the path, escaped";
 }
 
-TEST(RoleArn, Shapes) {
-    EXPECT_TRUE(is_role_arn("arn:aws:iam::123456789012:role/admin"));
-    EXPECT_TRUE(is_role_arn("arn:aws-cn:iam::123456789012:role/path/x-y_z@a.b"));
-    EXPECT_FALSE(is_role_arn("arn:aws:iam::123456789012:user/alice"));
-    EXPECT_FALSE(is_role_arn("arn:aws:iam::12345678901:role/admin"));
-    EXPECT_FALSE(is_role_arn("arn:aws:iam::123456789012:role/"));
-    EXPECT_FALSE(is_role_arn("arn:aws:iam::123456789012:role/a b"));
-}
-
 TEST(PercentDecode, DecodesEscapesOnly) {
     EXPECT_EQ(percent_decode("arn%3Aaws%2Fx"), "arn:aws/x");
     EXPECT_EQ(percent_decode("100%"), "100%");

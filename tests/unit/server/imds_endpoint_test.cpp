@@ -124,6 +124,18 @@ TEST_F(Imds, Imdsv1AllowsTokenlessReads) {
     EXPECT_EQ(r.status, 200);
 }
 
+TEST_F(Imds, InstanceProfileArnIsInTheRegionsPartition) {
+    auto info = [&](std::string region) {
+        ImdsEndpoint e{creds, ImdsOptions{true, "admin", std::move(region), "123456789012"}, clock, log};
+        auto r = e.handle(req("GET", "/latest/meta-data/iam/info"));
+        EXPECT_EQ(r.status, 200);
+        return nlohmann::json::parse(r.body)["InstanceProfileArn"].get<std::string>();
+    };
+    EXPECT_EQ(info("eu-west-1"), "arn:aws:iam::123456789012:instance-profile/admin");
+    EXPECT_EQ(info("cn-north-1"), "arn:aws-cn:iam::123456789012:instance-profile/admin");
+    EXPECT_EQ(info("us-gov-west-1"), "arn:aws-us-gov:iam::123456789012:instance-profile/admin");
+}
+
 TEST_F(Imds, UnknownPathsAndRolesAre404) {
     std::string t = token();
     EXPECT_EQ(endpoint
