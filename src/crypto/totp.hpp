@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "crypto/secret.hpp"
-#include "platform/clock.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 /// One-time codes as virtual MFA devices and authenticator apps make them: RFC 6238 TOTP over

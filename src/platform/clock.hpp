@@ -2,31 +2,14 @@
 
 #include <chrono>
 
+#include "util/clock.hpp"
+
 namespace sesame {
 
-using TimePoint = std::chrono::system_clock::time_point;
-
-/// Wall-clock time, injected so expiry logic is testable. The real one is SystemClock.
-class Clock {
-  public:
-    virtual ~Clock() = default;
-    virtual TimePoint now() const = 0;
-};
-
+/// The real Clock: reads the system's wall clock, so it lives with the rest of the OS.
 class SystemClock final : public Clock {
   public:
     TimePoint now() const override { return std::chrono::system_clock::now(); }
-};
-
-/// A clock tests set by hand.
-class FixedClock final : public Clock {
-  public:
-    explicit FixedClock(TimePoint t) : m_now(t) {}
-    TimePoint now() const override { return m_now; }
-    void advance(std::chrono::nanoseconds d) { m_now += std::chrono::duration_cast<TimePoint::duration>(d); }
-
-  private:
-    TimePoint m_now;
 };
 
 }  // namespace sesame

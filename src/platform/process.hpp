@@ -33,4 +33,7 @@ struct CapturedOutput {
 Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
                                    const std::map<std::string, std::string>& env);
 
+/// The running binary's own path (/proc/self/exe), or "sesame" if it cannot be read.
+std::string self_path();
+
 }  // namespace sesame

@@ -11,6 +11,8 @@ std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
 bool starts_with_icase(std::string_view s, std::string_view prefix);
 std::vector<std::string> split(std::string_view s, char sep);
+/// The items with `sep` between them (empty items included).
+std::string join(const std::vector<std::string>& items, std::string_view sep);
 
 /// Percent-encodes per RFC 3986 (unreserved characters kept), as SigV4 and form bodies need.
 std::string uri_encode(std::string_view s, bool encode_slash = true);

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "platform/clock.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 namespace sesame {

@@ -18,6 +18,7 @@
 #include <optional>
 #include <thread>
 
+#include "platform/clock.hpp"
 #include "platform/files.hpp"
 #include "platform/unique_fd.hpp"
 #include "util/bytes.hpp"
@@ -25,8 +26,6 @@
 namespace sesame {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // One request per connection. Request: op, idle seconds (u32), id (u16 length + bytes), payload
 // (u16 length + bytes). Response: status, seconds left (u32), payload (u16 length + bytes).
@@ -198,11 +197,10 @@ class LockedBytes {
 
 struct Held {
     std::unique_ptr<LockedBytes> bytes;
-    Clock::time_point expiry;
+    TimePoint expiry;
 };
 
-Message answer(std::map<std::string, Held>& keys, const Message& request) {
-    const auto now = Clock::now();
+Message answer(std::map<std::string, Held>& keys, const Message& request, TimePoint now) {
     Message out;
     out.code = k_absent;
     auto it = keys.find(request.id);
@@ -240,14 +238,14 @@ Message answer(std::map<std::string, Held>& keys, const Message& request) {
     return out;
 }
 
-void serve(int client, std::map<std::string, Held>& keys) {
+void serve(int client, std::map<std::string, Held>& keys, const Clock& clock) {
     if (!peer_is_us(client) || !set_timeouts(client, std::chrono::seconds(1))) return;
     auto bytes = read_all(client);
     if (!bytes) return;
     auto request = decode(*bytes, true);
     wipe(*bytes);
     if (!request) return;
-    Message reply = answer(keys, *request);
+    Message reply = answer(keys, *request, clock.now());
     wipe(request->payload);
     std::string wire = encode(reply, false);
     write_all(client, wire);
@@ -312,6 +310,11 @@ std::optional<std::chrono::seconds> AgentKeyCache::time_left(const std::string& 
 }
 
 Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace) {
+    SystemClock clock;
+    return run_key_agent(dir, grace, clock);
+}
+
+Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace, const Clock& clock) {
     if (sodium_init() < 0) return fail("libsodium could not be initialised");
     SESAME_TRY(check_private_dir(dir));
     ::prctl(PR_SET_DUMPABLE, 0);  // no core dumps, no ptrace by other processes of the user
@@ -338,10 +341,10 @@ Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace) {
     ::stat(path.c_str(), &mine);
 
     std::map<std::string, Held> keys;
-    const auto started = Clock::now();
+    const TimePoint started = clock.now();
     bool asked = false;
     for (;;) {
-        auto now = Clock::now();
+        TimePoint now = clock.now();
         auto wake = now + std::chrono::seconds(5);  // also to notice a removed socket
         for (const auto& [id, held] : keys) wake = std::min(wake, held.expiry);
         if (!asked) wake = std::min(wake, started + grace);
@@ -351,11 +354,11 @@ Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace) {
         if (ready > 0 && (p.revents & POLLIN)) {
             UniqueFd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
             if (client.get() >= 0) {
-                serve(client.get(), keys);
+                serve(client.get(), keys, clock);
                 asked = true;
             }
         }
-        now = Clock::now();
+        now = clock.now();
         std::erase_if(keys, [&](const auto& kv) { return kv.second.expiry <= now; });
         struct stat current {};
         bool still_ours = ::stat(path.c_str(), &current) == 0 && current.st_ino == mine.st_ino &&

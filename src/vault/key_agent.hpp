@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "util/clock.hpp"
 #include "util/error.hpp"
 #include "vault/key_cache.hpp"
 
@@ -36,7 +37,12 @@ class AgentKeyCache final : public KeyCache {
 
 /// The agent: serves the socket in `dir` until it holds no key (or, just started, has been asked
 /// nothing for `grace`), or its socket is removed. Fails if `dir` is not a 0700 folder of ours or
-/// another agent already serves it.
+/// another agent already serves it. Idle times run on the system's wall clock, so time spent
+/// suspended counts as idle.
 Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace = std::chrono::seconds(10));
+
+/// The same with idle times and the grace measured on `clock` (tests step a FixedClock). A key
+/// past its idle time is never served, even before the agent's next scheduled sweep.
+Result<void> run_key_agent(const std::string& dir, std::chrono::seconds grace, const Clock& clock);
 
 }  // namespace sesame

@@ -9,7 +9,8 @@
 namespace sesame {
 
 /// Keeps an unlocked vault key between commands, so the passphrase is asked once per login
-/// session. Abstract so tests use a fake; the real one is KernelKeyring (platform/keyring).
+/// session. Abstract so tests use a fake; the real ones are KernelKeyring (vault/kernel_keyring)
+/// and, where the kernel forbids keyrings, AgentKeyCache (vault/key_agent).
 class KeyCache {
   public:
     struct Entry {

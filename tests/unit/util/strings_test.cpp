@@ -52,3 +52,15 @@ TEST(Printable, EscapesControlBytesAndBackslashesAndCaps) {
 
 }  // namespace
 }  // namespace sesame
+
+namespace sesame {
+namespace {
+
+TEST(Strings, JoinKeepsEmptyItems) {
+    EXPECT_EQ(join({}, ", "), "");
+    EXPECT_EQ(join({"a"}, ", "), "a");
+    EXPECT_EQ(join({"", "b", ""}, "->"), "->b->");
+}
+
+}  // namespace
+}  // namespace sesame

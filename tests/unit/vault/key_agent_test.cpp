@@ -11,7 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
-#include <thread>
+#include <mutex>
 
 #include "temp_dir.hpp"
 
@@ -28,13 +28,31 @@ KeyCache::Entry sample_entry() {
     return e;
 }
 
-/// An agent serving a fresh private folder on a thread, and a client for it that never starts one.
+/// A FixedClock this thread steps while the agent's thread reads it.
+class SteppedClock final : public Clock {
+  public:
+    TimePoint now() const override {
+        std::lock_guard lock(m_mutex);
+        return m_clock.now();
+    }
+    void advance(std::chrono::nanoseconds d) {
+        std::lock_guard lock(m_mutex);
+        m_clock.advance(d);
+    }
+
+  private:
+    mutable std::mutex m_mutex;
+    FixedClock m_clock{std::chrono::sys_days{std::chrono::year{2026} / 11 / 20}};
+};
+
+/// An agent serving a fresh private folder on a thread, with idle times on m_clock, and a client
+/// for it that never starts one.
 class AgentTest : public ::testing::Test {
   protected:
     void SetUp() override {
         ASSERT_GE(sodium_init(), 0);
         ::chmod(m_dir.path().c_str(), 0700);
-        m_agent = std::async(std::launch::async, [this] { return run_key_agent(m_dir.path(), 3s); });
+        m_agent = std::async(std::launch::async, [this] { return run_key_agent(m_dir.path(), 3s, m_clock); });
         // store() retries for two seconds while no agent answers (it would start one).
         ASSERT_TRUE(m_cache.store("vault-a", m_entry, 60s));
     }
@@ -46,6 +64,7 @@ class AgentTest : public ::testing::Test {
     /// Whether the agent has returned within `t`, and what it returned.
     bool exited_within(std::chrono::seconds t) { return m_agent.wait_for(t) == std::future_status::ready; }
 
+    SteppedClock m_clock;
     testing::TempDir m_dir;
     AgentKeyCache m_cache{m_dir.path(), {}};
     KeyCache::Entry m_entry = sample_entry();
@@ -60,8 +79,9 @@ TEST_F(AgentTest, KeepsAKeyUntilForgottenThenExits) {
     EXPECT_EQ(encode_key_entry(*loaded), encode_key_entry(m_entry));
     auto left = m_cache.time_left("vault-a");
     ASSERT_TRUE(left);
-    EXPECT_GE(left->count(), 58);
-    EXPECT_LE(left->count(), 60);
+    EXPECT_EQ(left->count(), 60);
+    m_clock.advance(25s);
+    EXPECT_EQ(m_cache.time_left("vault-a"), 35s);
     EXPECT_FALSE(m_cache.load("vault-b", 60s));
     EXPECT_NE(m_cache.describe().find(AgentKeyCache::socket_path(m_dir.path())), std::string::npos);
 
@@ -75,17 +95,22 @@ TEST_F(AgentTest, KeepsAKeyUntilForgottenThenExits) {
 
 TEST_F(AgentTest, ForgetsAKeyAfterItsIdleTime) {
     ASSERT_TRUE(m_cache.store("vault-b", m_entry, 1s));
-    std::this_thread::sleep_for(1500ms);
+    m_clock.advance(999ms);
+    EXPECT_TRUE(m_cache.time_left("vault-b")) << "not yet idle for 1 s";
+    m_clock.advance(1ms);
+    EXPECT_FALSE(m_cache.time_left("vault-b"));
     EXPECT_FALSE(m_cache.load("vault-b", 1s));
     EXPECT_TRUE(m_cache.load("vault-a", 60s));
 }
 
 TEST_F(AgentTest, EachUseRestartsTheIdleTime) {
     ASSERT_TRUE(m_cache.store("vault-b", m_entry, 2s));
-    std::this_thread::sleep_for(1200ms);
+    m_clock.advance(1200ms);
     EXPECT_TRUE(m_cache.load("vault-b", 2s));
-    std::this_thread::sleep_for(1200ms);  // 2.4 s after the store, 1.2 s after the use
+    m_clock.advance(1200ms);  // 2.4 s after the store, 1.2 s after the use
     EXPECT_TRUE(m_cache.load("vault-b", 2s));
+    m_clock.advance(2s);  // unused for its whole idle time
+    EXPECT_FALSE(m_cache.load("vault-b", 2s));
 }
 
 TEST_F(AgentTest, ASecondAgentForTheSameFolderRefuses) {
