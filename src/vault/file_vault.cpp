@@ -96,6 +96,65 @@ Result<VaultData> FileVault::load() {
     return std::move(**data);
 }
 
+std::string FileVault::describe() const {
+    return fmt::format("file vault {} (XChaCha20-Poly1305, key from the passphrase by Argon2id){}", path(),
+                       exists() ? "" : ", not created yet");
+}
+
+Result<std::vector<std::string>> FileVault::key_names() {
+    auto data = load();
+    if (!data) return std::unexpected(std::move(data.error()));
+    std::vector<std::string> names;
+    for (const auto& [name, key] : data->keys) names.push_back(name);
+    return names;
+}
+
+Result<std::optional<StoredKey>> FileVault::key(const std::string& profile) {
+    auto data = load();
+    if (!data) return std::unexpected(std::move(data.error()));
+    auto it = data->keys.find(profile);
+    if (it == data->keys.end()) return std::optional<StoredKey>{};
+    return std::optional<StoredKey>(std::move(it->second));
+}
+
+Result<std::map<std::string, StoredSession>> FileVault::sessions() {
+    auto data = load();
+    if (!data) return std::unexpected(std::move(data.error()));
+    return std::move(data->sessions);
+}
+
+Result<std::optional<StoredSession>> FileVault::session(const SessionKey& key) {
+    auto data = load();
+    if (!data) return std::unexpected(std::move(data.error()));
+    auto it = data->sessions.find(key.id());
+    if (it == data->sessions.end()) return std::optional<StoredSession>{};
+    return std::optional<StoredSession>(std::move(it->second));
+}
+
+Result<StoreChangeResult> FileVault::apply(const StoreChange& change) {
+    StoreChangeResult result;
+    SESAME_TRY(update([&](VaultData& data) -> Result<void> {
+        auto applied = apply_change(data, change);
+        if (!applied) return std::unexpected(std::move(applied.error()));
+        result = *applied;
+        return {};
+    }));
+    return result;
+}
+
+namespace {
+struct FileStoreLock final : StoreLock {
+    explicit FileStoreLock(FileLock lock) : held(std::move(lock)) {}
+    FileLock held;
+};
+}  // namespace
+
+Result<StoreLockPtr> FileVault::lock(std::string_view name) {
+    auto held = lock_named(name);
+    if (!held) return std::unexpected(std::move(held.error()));
+    return StoreLockPtr(std::make_unique<FileStoreLock>(std::move(*held)));
+}
+
 void FileVault::confine(std::set<std::string> profiles) {
     m_confined = std::move(profiles);
     m_last_data.reset();  // StoredKey secrets wipe themselves
@@ -228,7 +287,7 @@ void FileVault::cache_key(const Secret& passphrase) {
     m_options.key_cache->store(cache_id(), entry, m_options.unlock_idle);
 }
 
-bool FileVault::lock() {
+bool FileVault::forget_unlocked() {
     m_key.reset();
     m_last_data.reset();
     return m_options.key_cache && m_options.key_cache->forget(cache_id());

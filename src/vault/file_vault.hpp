@@ -37,10 +37,11 @@
 
 #include "crypto/aead.hpp"
 #include "crypto/secret.hpp"
-#include "platform/clock.hpp"
 #include "platform/files.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 #include "vault/key_cache.hpp"
+#include "vault/secret_store.hpp"
 #include "vault/vault_data.hpp"
 
 namespace sesame {
@@ -74,14 +75,24 @@ struct FileVaultOptions {
     std::chrono::milliseconds prompt_wait{300'000};
 };
 
-class FileVault {
+class FileVault final : public SecretStore {
   public:
     FileVault(std::string dir, PassphraseSource& passphrase, const Clock& clock,
               FileVaultOptions options = {});
 
     /// <dir>/vault.sesame
     std::string path() const;
-    bool exists() const;
+    bool exists() const override;
+    std::string describe() const override;
+
+    Result<std::vector<std::string>> key_names() override;
+    Result<std::optional<StoredKey>> key(const std::string& profile) override;
+    Result<std::map<std::string, StoredSession>> sessions() override;
+    Result<std::optional<StoredSession>> session(const SessionKey& key) override;
+    /// One update(): one atomic write under the vault's lock.
+    Result<StoreChangeResult> apply(const StoreChange& change) override;
+    /// lock_named().
+    Result<StoreLockPtr> lock(std::string_view name) override;
 
     /// Decrypts and returns the contents, without sessions that have expired. An absent vault reads
     /// as empty WITHOUT asking for a passphrase. Takes no lock: writers replace the file atomically.
@@ -96,11 +107,11 @@ class FileVault {
     /// from now on load() returns only those, no decrypted copy of the vault is kept between
     /// reads (each read decrypts, and what is not returned is wiped at once), and the passphrase
     /// source forgets its preset. The vault key stays: sessions are still cached in the vault.
-    void confine(std::set<std::string> profiles);
+    void confine(std::set<std::string> profiles) override;
     /// Forgets the unlocked key, here and in the key cache; true if the cache held one.
-    bool lock();
+    bool forget_unlocked() override;
     /// How long the cached key has left without use; nullopt when the vault is locked.
-    std::optional<std::chrono::seconds> unlocked_for();
+    std::optional<std::chrono::seconds> unlocked_for() override;
     /// An exclusive lock named `name` (hashed: names stay private) for single-flight work such
     /// as refreshing one session; waits up to prompt_wait.
     Result<FileLock> lock_named(std::string_view name);

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "crypto/secret.hpp"
-#include "platform/clock.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 namespace sesame {

@@ -121,7 +121,7 @@ TEST_F(KeyCaching, LockForgetsTheKey) {
     auto v = vault(first);
     ASSERT_TRUE(add_key(*v));
     EXPECT_TRUE(v->unlocked_for());
-    EXPECT_TRUE(v->lock());
+    EXPECT_TRUE(v->forget_unlocked());
     EXPECT_FALSE(v->unlocked_for());
     EXPECT_TRUE(cache.entries.empty());
     CountingPassphrase later;
@@ -139,7 +139,7 @@ TEST_F(KeyCaching, IdleZeroCachesNothing) {
 TEST_F(KeyCaching, AWrongPassphraseIsNeverCached) {
     CountingPassphrase first;
     ASSERT_TRUE(add_key(*vault(first)));
-    ASSERT_TRUE(vault(first)->lock());
+    ASSERT_TRUE(vault(first)->forget_unlocked());
     CountingPassphrase wrong;
     wrong.value = "wrong";
     EXPECT_FALSE(vault(wrong)->load());
