@@ -1,8 +1,9 @@
-#include "cli/context.hpp"
+#include "app/context.hpp"
 
 #include <fmt/format.h>
 
-#include "cli/shell.hpp"
+#include "app/settings.hpp"
+#include "platform/process.hpp"
 #include "util/time.hpp"
 #include "vault/kernel_keyring.hpp"
 #include "vault/key_agent.hpp"
@@ -23,7 +24,8 @@ Context::Context(Env env, const Clock& clock, Prompt& prompt, Log log, Writer ou
 }
 
 std::string vault_dir(const Env& env) {
-    if (auto d = env.get("SESAME_FILE_DIR")) return *d;
+    // check_settings (cli/app.cpp) has refused a bad SESAME_FILE_DIR before any command ran.
+    if (auto d = text_setting(env, "SESAME_FILE_DIR").value()) return *d;
     if (auto x = env.get("XDG_DATA_HOME")) return *x + "/sesame";
     return env.home() + "/.local/share/sesame";
 }
@@ -41,11 +43,7 @@ Result<const AwsConfig*> Context::config() {
 }
 
 Result<std::chrono::seconds> Context::unlock_idle() const {
-    auto ttl = m_env.get("SESAME_UNLOCK_TTL");
-    if (!ttl) return std::chrono::seconds(3600);
-    auto d = parse_duration(*ttl);
-    if (!d) return std::unexpected(std::move(d.error()).context("SESAME_UNLOCK_TTL"));
-    return *d;
+    return duration_setting(m_env, "SESAME_UNLOCK_TTL");
 }
 
 KeyCache* Context::key_cache() {
@@ -54,7 +52,8 @@ KeyCache* Context::key_cache() {
         auto idle = unlock_idle();
         // SESAME_KEY_CACHE: keyring, agent, none, or (default) the keyring where the kernel
         // allows it, else the agent.
-        const std::string choice = m_env.get_or("SESAME_KEY_CACHE", "auto");
+        // check_settings (cli/app.cpp) has refused a bad value before any command ran.
+        const std::string choice = choice_setting(m_env, "SESAME_KEY_CACHE").value();
         auto runtime = m_env.get("XDG_RUNTIME_DIR");
         if (!idle || idle->count() <= 0 || choice == "none") {
             // nothing is kept
@@ -68,20 +67,24 @@ KeyCache* Context::key_cache() {
     return m_key_cache.get();
 }
 
-FileVault& Context::vault() {
+MfaCodeSource& Context::mfa_source() {
+    if (!m_mfa_source) m_mfa_source = std::make_unique<PromptMfaSource>(m_prompt);
+    return *m_mfa_source;
+}
+
+SecretStore& Context::store() {
     if (!m_vault) {
         std::string dir = vault_dir(m_env);
         m_passphrase = std::make_unique<PromptPassphrase>(std::move(m_preset_passphrase), m_prompt,
                                                           dir + "/vault.sesame");
         FileVaultOptions options;
         options.key_cache = key_cache();
-        // A bad SESAME_UNLOCK_TTL disables caching here; `sesame status` reports the error.
-        options.unlock_idle = unlock_idle().value_or(std::chrono::seconds(0));
+        // check_settings (cli/app.cpp) has refused a bad value before any command ran, so
+        // value() cannot throw here unless a caller skipped it.
+        options.unlock_idle = unlock_idle().value();
         // SESAME_LOCK_WAIT bounds how long a command waits for another that holds a prompt or a
         // refresh (default 5 minutes: someone may be typing an MFA code).
-        if (auto wait = m_env.get("SESAME_LOCK_WAIT")) {
-            if (auto d = parse_duration(*wait)) options.prompt_wait = *d;
-        }
+        options.prompt_wait = duration_setting(m_env, "SESAME_LOCK_WAIT").value();
         m_vault = std::make_unique<FileVault>(dir, *m_passphrase, m_clock, options);
     }
     return *m_vault;
@@ -90,21 +93,22 @@ FileVault& Context::vault() {
 Result<std::set<std::string>> Context::stored_key_profiles() {
     if (!m_key_profiles) {
         std::set<std::string> names;
-        auto data = vault().load();  // empty when there is no vault yet
-        if (!data) return std::unexpected(data.error());
-        for (const auto& [name, key] : data->keys) names.insert(name);
+        auto stored = store().key_names();  // empty when nothing is stored yet
+        if (!stored) return std::unexpected(stored.error());
+        names.insert(stored->begin(), stored->end());
         m_key_profiles = std::move(names);
     }
     return *m_key_profiles;
 }
 
-Result<ProfileConfig> Context::resolve(const std::string& name) {
+Result<ProfileConfig> Context::resolve(const std::string& name, const std::string& region) {
     auto config = this->config();
     if (!config) return std::unexpected(config.error());
     auto stored = stored_key_profiles();
     if (!stored) return std::unexpected(stored.error());
     ResolveOptions options;
     options.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
+    options.region = region;
     auto profile = resolve_profile(**config, m_env, name, options);
     if ((*config)->damaged()) {
         // Read in parts, the config may have shown only some of its sections: it was rewritten
@@ -130,9 +134,73 @@ Result<bool> Context::edit_config(const TextEdit& edit) {
     auto dir = target->substr(0, target->find_last_of('/'));
     if (!dir.empty() && dir != *target) SESAME_TRY(ensure_private_dir(dir));
     // Serialises sesame's own edits: 40 concurrent `add`s each re-read what the others wrote.
-    auto lock = vault().lock_named("edit " + *target);
+    auto lock = store().lock("edit " + *target);
     if (!lock) return std::unexpected(std::move(lock.error()));
     return edit_text_file(*target, edit, 0600);
+}
+
+std::string Context::mfa_serial_of(const std::string& profile) {
+    auto resolved = resolve(profile);
+    return resolved ? resolved->mfa_serial : std::string();
+}
+
+Result<std::unique_ptr<ServiceClients>> Context::make_clients() {
+    auto loaded = config();
+    if (!loaded) return std::unexpected(loaded.error());
+    return std::make_unique<ServiceClients>(**loaded, m_env, m_clock, m_log, m_http);
+}
+
+Result<ServiceClients*> Context::clients() {
+    if (!m_clients) {
+        auto made = make_clients();
+        if (!made) return std::unexpected(made.error());
+        m_clients = std::move(*made);
+    }
+    return m_clients.get();
+}
+
+Result<Iam*> Context::iam(const ProfileConfig& profile) {
+    auto c = clients();
+    if (!c) return std::unexpected(c.error());
+    return &(*c)->iam(profile);
+}
+
+Result<Organizations*> Context::organizations(const ProfileConfig& profile) {
+    auto c = clients();
+    if (!c) return std::unexpected(c.error());
+    return &(*c)->organizations(profile);
+}
+
+Result<std::set<std::string>> Context::profiles_using_key(const std::string& key_profile) {
+    auto config = this->config();
+    if (!config) return std::unexpected(config.error());
+    auto stored = stored_key_profiles();
+    if (!stored) return std::unexpected(stored.error());
+    std::set<std::string> out{key_profile};
+    ResolveOptions resolve;
+    resolve.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
+    for (const auto& name : (*config)->profile_names()) {
+        auto profile = resolve_profile(**config, m_env, name, resolve);
+        if (!profile) continue;
+        for (const ProfileConfig* p = &*profile; p; p = p->source.get()) {
+            if (p->name == key_profile) {
+                out.insert(name);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+std::pair<std::map<std::string, std::string>, std::map<std::string, std::string>> Context::chain_environment()
+    const {
+    std::map<std::string, std::string> rest = m_env.all();
+    std::map<std::string, std::string> keys;
+    for (const char* v :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}) {
+        if (auto it = rest.find(v); it != rest.end()) keys.insert(rest.extract(it));
+    }
+    return {std::move(keys), std::move(rest)};
 }
 
 }  // namespace sesame

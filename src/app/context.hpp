@@ -10,12 +10,15 @@
 #include "aws/http.hpp"
 #include "config/aws_config.hpp"
 #include "config/profile.hpp"
-#include "platform/clock.hpp"
 #include "platform/env.hpp"
+#include "prompt/mfa_source.hpp"
 #include "prompt/passphrase.hpp"
 #include "prompt/prompt.hpp"
+#include "providers/service_clients.hpp"
+#include "util/clock.hpp"
 #include "util/log.hpp"
 #include "vault/file_vault.hpp"
+#include "vault/secret_store.hpp"
 
 namespace sesame {
 
@@ -33,13 +36,16 @@ class Context {
     Env& env() { return m_env; }
     const Clock& clock() const { return m_clock; }
     Prompt& prompt() { return m_prompt; }
+    /// Where MFA codes come from: the prompt driver (the terminal today).
+    MfaCodeSource& mfa_source();
     const Log& log() const { return m_log; }
     const HttpFactory& http_factory() const { return m_http; }
     /// Writes to stdout: command output only, never prompts or diagnostics.
     void out(std::string_view text) const { m_out(text); }
 
     Result<const AwsConfig*> config();
-    FileVault& vault();
+    /// The secret store (the file vault today), opened on first use.
+    SecretStore& store();
     /// The key cache in use (the kernel keyring), or null where there is none or
     /// SESAME_UNLOCK_TTL=0 turned it off.
     KeyCache* key_cache();
@@ -47,8 +53,27 @@ class Context {
     Result<std::chrono::seconds> unlock_idle() const;
     /// Profile names with keys in the vault (opens it; empty when there is no vault yet).
     Result<std::set<std::string>> stored_key_profiles();
-    /// Resolves a profile from the config, counting profiles with stored keys as defined.
-    Result<ProfileConfig> resolve(const std::string& name);
+    /// Resolves a profile from the config, counting profiles with stored keys as defined;
+    /// `region` (--region) over every other.
+    Result<ProfileConfig> resolve(const std::string& name, const std::string& region = "");
+    /// The profiles whose credentials come from `key_profile`'s stored key: it, and every profile
+    /// whose source_profile chain reaches it (a profile that does not resolve caches nothing).
+    /// Their cached sessions die with the key (KeyService).
+    /// The MFA device a profile uses, as exec resolves it (its section, include_profile or
+    /// [default], AWS_MFA_SERIAL); empty when it has none or does not resolve.
+    std::string mfa_serial_of(const std::string& profile);
+    /// The command's AWS clients (providers/service_clients), made on first use.
+    Result<ServiceClients*> clients();
+    /// A new, separate set of clients, for another thread.
+    Result<std::unique_ptr<ServiceClients>> make_clients();
+    Result<Iam*> iam(const ProfileConfig& profile);
+    Result<Organizations*> organizations(const ProfileConfig& profile);
+    Result<std::set<std::string>> profiles_using_key(const std::string& key_profile);
+    /// The environment split as the provider chain takes it: the keys sesame found
+    /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN: what
+    /// credential_source = Environment uses) and the rest (what credential_process runs with).
+    std::pair<std::map<std::string, std::string>, std::map<std::string, std::string>> chain_environment()
+        const;
     /// Edits the AWS config file (AWS_CONFIG_FILE, or ~/.aws/config): under a lock that every
     /// sesame process takes for it, re-reads the file as it is now, applies `edit` and replaces
     /// the file atomically (its link target, with its mode), unless it changed meanwhile. The
@@ -66,6 +91,8 @@ class Context {
     std::optional<Secret> m_preset_passphrase;  ///< SESAME_FILE_PASSPHRASE, until the vault takes it
     std::unique_ptr<PromptPassphrase> m_passphrase;
     std::unique_ptr<FileVault> m_vault;
+    std::unique_ptr<MfaCodeSource> m_mfa_source;
+    std::unique_ptr<ServiceClients> m_clients;
     std::unique_ptr<KeyCache> m_key_cache;
     bool m_key_cache_probed = false;
     std::optional<std::set<std::string>> m_key_profiles;

@@ -1,12 +1,14 @@
-#include "cli/credentials.hpp"
+#include "app/credential_service.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
-#include "cli/accounts.hpp"
-#include "cli/aws_clients.hpp"
+#include "app/accounts.hpp"
+#include "app/settings.hpp"
+#include "app/user_key.hpp"
+#include "aws/arn.hpp"
 #include "providers/assume_role_provider.hpp"
 #include "providers/cached_provider.hpp"
 #include "providers/static_provider.hpp"
@@ -30,40 +32,37 @@ CredentialSource::CredentialSource(Context& ctx, std::string name, ProfileConfig
       m_profile(std::move(profile)),
       m_options(options),
       m_stored(std::move(stored)),
-      m_mfa(ctx.prompt(), std::move(mfa_code)),
-      m_sts(make_sts_clients()) {}
+      m_mfa(ctx.mfa_source(), std::move(mfa_code)),
+      m_sts(make_clients()) {}
 
-std::unique_ptr<StsClients> CredentialSource::make_sts_clients() const {
+std::unique_ptr<ServiceClients> CredentialSource::make_clients() const {
     // open() has loaded the config already, so this cannot fail here.
     const AwsConfig* config = *m_ctx.config();
-    return std::make_unique<StsClients>(*config, m_ctx.env(), m_ctx.clock(), m_ctx.log(),
-                                        m_ctx.http_factory());
+    return std::make_unique<ServiceClients>(*config, m_ctx.env(), m_ctx.clock(), m_ctx.log(),
+                                            m_ctx.http_factory());
 }
 
 Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
     Context& ctx, const CredentialRequest& request, std::optional<std::chrono::seconds> min_ttl) {
     std::string name = pick_profile(ctx, request.profile);
-    if (!request.region.empty()) ctx.env().set("AWS_REGION", request.region);
 
     ChainOptions options;
     options.use_session = !request.no_session;
     if (!request.duration.empty()) {
         auto d = parse_duration(request.duration);
         if (!d) return std::unexpected(std::move(d.error()).context("--duration"));
-        if (*d < std::chrono::seconds(900) || *d > std::chrono::seconds(43200)) {
+        if (*d < k_min_session_duration || *d > k_max_session_duration) {
             return fail(fmt::format("--duration {} is out of range", request.duration),
                         "AWS accepts 15m to 12h (role sessions may be limited further by the role)");
         }
         options.duration = *d;
     }
-    if (auto ttl = ctx.env().get("SESAME_MIN_TTL")) {
-        auto d = parse_duration(*ttl);
-        if (!d) return std::unexpected(std::move(d.error()).context("SESAME_MIN_TTL"));
-        options.min_ttl = *d;
-    }
+    auto ttl = duration_setting(ctx.env(), "SESAME_MIN_TTL");
+    if (!ttl) return std::unexpected(std::move(ttl.error()));
+    options.min_ttl = *ttl;
     if (min_ttl) options.min_ttl = std::max(options.min_ttl, *min_ttl);
 
-    auto profile = ctx.resolve(name);
+    auto profile = ctx.resolve(name, request.region);
     if (!profile) return std::unexpected(profile.error());
     for (const auto& w : profile->warnings) ctx.log().warn(w);
     auto stored = ctx.stored_key_profiles();  // already loaded by resolve()
@@ -82,15 +81,9 @@ Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
 }
 
 Result<Credentials> CredentialSource::fetch() {
-    std::map<std::string, std::string> process_env = m_ctx.env().all();
-    std::map<std::string, std::string> environment_keys;
-    for (const char* v :
-         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}) {
-        if (auto it = process_env.find(v); it != process_env.end())
-            environment_keys.insert(process_env.extract(it));
-    }
+    auto [environment_keys, process_env] = m_ctx.chain_environment();
     ChainDeps deps{m_ctx.clock(),
-                   m_ctx.vault(),
+                   m_ctx.store(),
                    m_mfa,
                    *m_sts,
                    m_ctx.log(),
@@ -122,8 +115,7 @@ Result<ProviderPtr> CredentialSource::account_role(ProviderPtr base, ChainDeps& 
             // A name (or nothing: pick one) needs the organization's list, read with the profile's session.
             auto creds = base->retrieve();
             if (!creds) return std::unexpected(creds.error());
-            AwsClients clients(m_ctx, m_profile);
-            auto org = clients.organizations();
+            auto org = m_ctx.organizations(m_profile);
             if (!org) return std::unexpected(org.error());
             auto accounts = (*org)->list_accounts(*creds);
             if (!accounts) return std::unexpected(accounts.error());
@@ -134,22 +126,20 @@ Result<ProviderPtr> CredentialSource::account_role(ProviderPtr base, ChainDeps& 
                 std::make_unique<StaticProvider>(std::move(*creds), "session of profile \"" + m_name + "\"");
         }
     }
-    AssumeRoleInput in;
-    in.role_arn = fmt::format("arn:{}:iam::{}:role/{}", partition_of(region()), m_account_id, m_role);
-    in.session_name = default_role_session_name(m_ctx.clock().now());
+    AssumeRoleInput in =
+        AssumeRoleInput::for_role(role_arn_in_account(region(), m_account_id, m_role), m_ctx.clock().now());
     in.duration = m_options.duration.value_or(k_role_duration);
-    std::string key = fmt::format("AssumeRole\n{}\n{}\naccount", m_name, in.role_arn);
-    SessionMeta meta{m_name, "AssumeRole", "", in.role_arn};
+    SessionKey key = SessionKey::account_role(m_name, in.role_arn);
     ProviderPtr role =
-        std::make_unique<AssumeRoleProvider>(std::move(base), m_sts->for_profile(m_profile), m_mfa, in);
-    return ProviderPtr(std::make_unique<CachedProvider>(std::move(role), key, meta, deps.vault, deps.clock,
-                                                        m_options.min_ttl, deps.log));
+        std::make_unique<AssumeRoleProvider>(std::move(base), m_sts->sts(m_profile), m_mfa, in);
+    return ProviderPtr(std::make_unique<CachedProvider>(std::move(role), std::move(key), deps.store,
+                                                        deps.clock, m_options.min_ttl, deps.log));
 }
 
 void CredentialSource::confine_vault() {
     std::set<std::string> chain;
     for (const ProfileConfig* p = &m_profile; p; p = p->source.get()) chain.insert(p->name);
-    m_ctx.vault().confine(std::move(chain));
+    m_ctx.store().confine(std::move(chain));
 }
 
 std::string CredentialSource::region() const {

@@ -5,8 +5,8 @@
 #include <set>
 #include <string>
 
+#include "app/context.hpp"
 #include "aws/credentials.hpp"
-#include "cli/context.hpp"
 #include "config/profile.hpp"
 #include "providers/chain.hpp"
 
@@ -50,7 +50,7 @@ class CredentialSource {
     /// Call between fetches, from the thread that fetches.
     void confine_vault();
     /// A separate STS client set, for calls made outside fetch() (e.g. from another thread).
-    std::unique_ptr<StsClients> make_sts_clients() const;
+    std::unique_ptr<ServiceClients> make_clients() const;
 
   private:
     /// --account: AssumeRole into the account from `base`, cached like any role session.
@@ -63,7 +63,7 @@ class CredentialSource {
     ChainOptions m_options;
     std::set<std::string> m_stored;
     MfaCodes m_mfa;
-    std::unique_ptr<StsClients> m_sts;
+    std::unique_ptr<ServiceClients> m_sts;
     std::optional<std::string> m_account;  ///< as given; resolved to an id on first fetch
     std::string m_role;
     std::string m_account_id;

@@ -1,16 +1,20 @@
-#include "cli/endpoint.hpp"
+#include "app/endpoint_session.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <string_view>
 
+#include "app/settings.hpp"
 #include "platform/files.hpp"
+#include "platform/process.hpp"
+#include "platform/signals.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -63,12 +67,10 @@ Result<std::string> make_token_dir(const Env& env, UniqueFd& lock) {
 
 Result<RefreshPolicy> endpoint_policy(const Env& env) {
     RefreshPolicy policy;
-    if (auto v = env.get("SESAME_SERVER_MIN_TTL")) {
-        auto d = parse_duration(*v);
-        if (!d) return std::unexpected(std::move(d.error()).context("SESAME_SERVER_MIN_TTL"));
-        policy.min_ttl = *d;
-        policy.min_ttl_given = true;
-    }
+    auto min_ttl = duration_setting(env, "SESAME_SERVER_MIN_TTL");
+    if (!min_ttl) return std::unexpected(std::move(min_ttl.error()));
+    policy.min_ttl = *min_ttl;
+    policy.min_ttl_given = setting_is_set(env, "SESAME_SERVER_MIN_TTL");
     policy.refresh_before = policy.min_ttl + std::chrono::minutes(5);
     return policy;
 }
@@ -89,7 +91,7 @@ Result<std::unique_ptr<EndpointSession>> EndpointSession::start(Context& ctx,
     auto source = CredentialSource::open(ctx, request, policy->full_lifetime());
     if (!source) return std::unexpected(source.error());
     s->m_source = std::move(*source);
-    s->m_role_sts = s->m_source->make_sts_clients();
+    s->m_role_clients = s->m_source->make_clients();
     CredentialSource* src = s->m_source.get();
     s->m_credentials = std::make_unique<RefreshingCredentials>(
         [src, confined = false]() mutable -> Result<Credentials> {
@@ -113,8 +115,8 @@ Result<std::unique_ptr<EndpointSession>> EndpointSession::start(Context& ctx,
     Secret token;
     if (options.kind == EndpointKind::Ecs) {
         token = Secret(random_token());
-        s->m_roles = std::make_unique<RoleCache>(
-            *s->m_credentials, s->m_role_sts->for_profile(src->profile()), ctx.clock(), *policy);
+        s->m_roles = std::make_unique<RoleCache>(*s->m_credentials, s->m_role_clients->sts(src->profile()),
+                                                 ctx.clock(), *policy);
         s->m_ecs = std::make_unique<EcsEndpoint>(*s->m_credentials, *s->m_roles, token, ctx.log());
         handler = [ecs = s->m_ecs.get()](const ServerRequest& r) { return ecs->handle(r); };
     } else {
@@ -152,6 +154,55 @@ EndpointSession::~EndpointSession() {
         ::unlink((m_token_dir + "/token").c_str());
         ::rmdir(m_token_dir.c_str());
     }
+}
+
+namespace {
+/// Signals passed on to the child. SIGCHLD tells sesame the child ended.
+const std::vector<int> k_forwarded{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+}  // namespace
+
+Result<int> run_with_endpoint(
+    Context& ctx, const CredentialRequest& request, const EndpointOptions& options,
+    const std::vector<std::string>& command,
+    const std::function<std::map<std::string, std::string>(const EndpointSession&)>& environment) {
+    std::vector<int> blocked = k_forwarded;
+    blocked.push_back(SIGCHLD);
+    auto signals = SignalRouter::block(blocked);  // before the refresher thread starts
+    if (!signals) return std::unexpected(signals.error());
+    auto session = EndpointSession::start(ctx, request, options);
+    if (!session) return std::unexpected(session.error());
+    auto env = environment(**session);
+
+    pid_t child = ::fork();
+    if (child < 0) return fail("cannot start the command: fork failed");
+    if (child == 0) {
+        pthread_sigmask(SIG_SETMASK, &signals->original_mask(), nullptr);
+        Error err = exec_replace(command, env);
+        std::string line = fmt::format("sesame: {}\n", err.message);
+        [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
+        _exit(err.exit_code);
+    }
+    ctx.log().debug(fmt::format("started {} as pid {}", command.front(), child));
+
+    int status = 0;
+    bool done = false;
+    HttpServer& server = (*session)->server();
+    SESAME_TRY(server.watch(signals->fd(), [&] {
+        for (const auto& s : signals->read()) {
+            if (s.signo == SIGCHLD) continue;
+            // A signal from the terminal reached the child too (same process group); one sent
+            // to sesame with kill() is passed on.
+            if (s.from_process) ::kill(child, s.signo);
+        }
+        if (!done && ::waitpid(child, &status, WNOHANG) == child) {
+            done = true;
+            server.stop();
+        }
+    }));
+    server.run();
+    server.unwatch(signals->fd());
+    if (!done) ::waitpid(child, &status, 0);
+    return exit_code_of(status);
 }
 
 }  // namespace sesame

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "cli/credentials.hpp"
+#include "app/credential_service.hpp"
 #include "platform/unique_fd.hpp"
 #include "server/ecs_endpoint.hpp"
 #include "server/http_server.hpp"
@@ -42,7 +44,7 @@ class EndpointSession {
   private:
     EndpointSession() = default;
     std::unique_ptr<CredentialSource> m_source;
-    std::unique_ptr<StsClients> m_role_sts;
+    std::unique_ptr<ServiceClients> m_role_clients;
     std::unique_ptr<RefreshingCredentials> m_credentials;
     std::unique_ptr<RoleCache> m_roles;
     std::unique_ptr<EcsEndpoint> m_ecs;
@@ -52,6 +54,14 @@ class EndpointSession {
     std::string m_token_dir;
     UniqueFd m_token_dir_lock;  ///< flock held while the endpoint lives (stale folders are swept)
 };
+
+/// `exec --ecs-server/--ec2-server`: starts the endpoint, runs `command` with `environment(session)`
+/// as its whole environment, passes on to it the signals sent to sesame (one from the terminal
+/// reaches it directly), and stops serving when it ends. Returns its exit code (128+N if killed).
+Result<int> run_with_endpoint(
+    Context& ctx, const CredentialRequest& request, const EndpointOptions& options,
+    const std::vector<std::string>& command,
+    const std::function<std::map<std::string, std::string>(const EndpointSession&)>& environment);
 
 /// The refresh policy: SESAME_SERVER_MIN_TTL (default 15m) is the least an endpoint serves;
 /// refreshing starts 5 minutes before that. Fitted to shorter sessions by RefreshingCredentials.

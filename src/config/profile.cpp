@@ -6,6 +6,8 @@
 #include <cctype>
 #include <map>
 
+#include "aws/arn.hpp"
+#include "aws/sts.hpp"
 #include "config/ini_text.hpp"
 #include "util/strings.hpp"
 
@@ -97,10 +99,8 @@ const std::pair<const char*, std::string ProfileConfig::*> k_string_fields[] = {
     {"credential_source", &ProfileConfig::credential_source},
 };
 
-constexpr long k_min_duration = 900, k_max_duration = 43200;
-const std::string k_digits = "0123456789";
-const std::string k_lower = "abcdefghijklmnopqrstuvwxyz";
-const std::string k_upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+constexpr long k_min_duration = k_min_session_duration.count(),
+               k_max_duration = k_max_session_duration.count();
 
 /// A setting's value and where it came from, so errors can point at the line that set it.
 struct Setting {
@@ -112,28 +112,6 @@ struct Setting {
 bool is_known_key(const std::string& key) {
     return key.starts_with("cli_") || key.starts_with("sesame_") ||
            std::find(std::begin(k_known_keys), std::end(k_known_keys), key) != std::end(k_known_keys);
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : std::string(sep)) + item;
-    return out;
-}
-
-/// arn:<partition>:iam::<12 digits>:role/<optional path/>name
-bool is_role_arn(std::string_view arn) {
-    auto parts = split(arn, ':');
-    if (parts.size() != 6 || parts[0] != "arn" || parts[1].empty() || parts[2] != "iam" || !parts[3].empty())
-        return false;
-    auto all_of = [](std::string_view s, std::string_view allowed) {
-        return std::all_of(s.begin(), s.end(),
-                           [&](char c) { return allowed.find(c) != std::string_view::npos; });
-    };
-    if (!all_of(parts[1], k_lower + k_digits + "-")) return false;
-    if (parts[4].size() != 12 || !all_of(parts[4], k_digits)) return false;
-    std::string_view role = parts[5];
-    if (!role.starts_with("role/") || role.size() == 5 || role.back() == '/') return false;
-    return all_of(role.substr(5), k_lower + k_upper + k_digits + "+=,.@_/-");
 }
 
 class Resolver {
@@ -274,6 +252,7 @@ class Resolver {
         };
         // The AWS CLI lets the environment win over the files; AWS_REGION is the SDKs' name for it.
         set_from("region", m_env.get("AWS_REGION") ? "AWS_REGION" : "AWS_DEFAULT_REGION", true);
+        if (!m_opts.region.empty()) settings["region"] = Setting{m_opts.region, "--region", ""};
         set_from("sts_regional_endpoints", "AWS_STS_REGIONAL_ENDPOINTS", true);
         set_from("mfa_serial", "AWS_MFA_SERIAL", false);
         if (is_target) {

@@ -34,6 +34,8 @@ struct ProfileConfig {
 struct ResolveOptions {
     /// Whether the vault holds long-term keys for a profile; unset means it holds none.
     std::function<bool(const std::string&)> has_stored_keys;
+    /// --region: the region of every profile resolved, over the environment and the files.
+    std::string region;
 };
 
 /// Resolves `name` as botocore does, with aws-vault's inheritance: the profile's own settings

@@ -2,32 +2,23 @@
 
 #include <chrono>
 
-#include "platform/clock.hpp"
 #include "providers/provider.hpp"
+#include "util/clock.hpp"
 #include "util/log.hpp"
-#include "vault/file_vault.hpp"
+#include "vault/secret_store.hpp"
 
 namespace sesame {
 
-/// What a cached session is, for `list` and `clear`; stored beside it in the vault.
-struct SessionMeta {
-    std::string profile;  ///< the profile it was made for
-    std::string kind;     ///< "GetSessionToken" or "AssumeRole"
-    std::string mfa_serial;
-    std::string role_arn;
-};
-
-/// Serves a session from the vault while more than `min_ttl` of it remains; otherwise asks the
-/// inner provider and stores what it returns. The cache key is opaque and never written in clear
-/// (the whole vault is encrypted).
+/// Serves a session from the store while more than `min_ttl` of it remains; otherwise asks the
+/// inner provider and stores what it returns under `key` (the whole store is encrypted or kept
+/// by the OS: the key is never written in clear).
 class CachedProvider final : public CredentialsProvider {
   public:
-    CachedProvider(ProviderPtr inner, std::string key, SessionMeta meta, FileVault& vault, const Clock& clock,
+    CachedProvider(ProviderPtr inner, SessionKey key, SecretStore& store, const Clock& clock,
                    std::chrono::seconds min_ttl, const Log& log)
         : m_inner(std::move(inner)),
           m_key(std::move(key)),
-          m_meta(std::move(meta)),
-          m_vault(vault),
+          m_store(store),
           m_clock(clock),
           m_min_ttl(min_ttl),
           m_log(log) {}
@@ -35,10 +26,12 @@ class CachedProvider final : public CredentialsProvider {
     std::string describe() const override { return "cached " + m_inner->describe(); }
 
   private:
+    /// The cached session if more than min_ttl of it remains.
+    Result<std::optional<Credentials>> lookup();
+
     ProviderPtr m_inner;
-    std::string m_key;
-    SessionMeta m_meta;
-    FileVault& m_vault;
+    SessionKey m_key;
+    SecretStore& m_store;
     const Clock& m_clock;
     std::chrono::seconds m_min_ttl;
     const Log& m_log;

@@ -23,7 +23,7 @@ class ChainBuilder {
     /// Every STS call of the chain goes through `target`'s client: botocore signs each AssumeRole
     /// of a chain in the target profile's region, with its endpoint settings.
     ChainBuilder(const ChainOptions& options, ChainDeps& deps, const ProfileConfig& target)
-        : m_options(options), m_deps(deps), m_sts(deps.sts.for_profile(target)) {}
+        : m_options(options), m_deps(deps), m_sts(deps.sts.sts(target)) {}
 
     /// botocore's order: a role profile assumes its role, except as a source that holds keys
     /// (those are used as they are); then keys; then credential_process. source_profile without
@@ -47,6 +47,21 @@ class ChainBuilder {
             fmt::format("store its keys with: sesame add {}", p.name));
     }
 
+    Result<Built> key_session(const ProfileConfig& target, const std::string& key_profile) {
+        std::string mfa;  // as build_role hands it down
+        for (const ProfileConfig* p = &target; p; p = p->source.get()) {
+            const bool keys = m_deps.has_stored_keys(p->name);
+            if (p->name == key_profile && keys) {
+                if (mfa.empty() && p->mfa_serial.empty()) return Built{nullptr, false};
+                return build_keys(*p, p == &target, p != &target, mfa);
+            }
+            if (p->role_arn.empty() || (p != &target && keys) || p->credential_source == "Environment") break;
+            if (!p->mfa_serial.empty()) mfa = p->mfa_serial;
+        }
+        return fail(
+            fmt::format("profile \"{}\" does not use the stored key of \"{}\"", target.name, key_profile));
+    }
+
   private:
     Result<Built> build_process(const ProfileConfig& p) {
         return Built{std::make_unique<ProcessProvider>(p.name, p.credential_process, m_deps.process_env),
@@ -55,16 +70,14 @@ class ChainBuilder {
 
     Result<Built> build_keys(const ProfileConfig& p, bool is_target, bool feeds_role,
                              const std::string& wanted_mfa) {
-        ProviderPtr keys = std::make_unique<VaultKeysProvider>(m_deps.vault, p.name);
+        ProviderPtr keys = std::make_unique<VaultKeysProvider>(m_deps.store, p.name);
         if (!m_options.use_session) return Built{std::move(keys), false};
         std::string mfa = wanted_mfa.empty() ? p.mfa_serial : wanted_mfa;
         std::chrono::seconds duration = feeds_role ? k_chained_session_duration : k_session_duration;
         if (is_target && m_options.duration) duration = *m_options.duration;
         auto session =
             std::make_unique<SessionTokenProvider>(std::move(keys), m_sts, m_deps.mfa, mfa, duration);
-        std::string key = fmt::format("GetSessionToken\n{}\n{}", p.name, mfa);
-        SessionMeta meta{p.name, "GetSessionToken", mfa, ""};
-        return Built{wrap(std::move(session), key, meta), !mfa.empty()};
+        return Built{wrap(std::move(session), SessionKey::session_token(p.name, mfa)), !mfa.empty()};
     }
 
     Result<Built> build_role(const ProfileConfig& p, bool is_target, const std::string& wanted_mfa) {
@@ -82,11 +95,9 @@ class ChainBuilder {
         }();
         if (!source) return source;
 
-        AssumeRoleInput in;
-        in.role_arn = p.role_arn;
+        AssumeRoleInput in = AssumeRoleInput::for_role(p.role_arn, m_deps.clock.now());
+        if (!p.role_session_name.empty()) in.session_name = p.role_session_name;
         in.external_id = p.external_id;
-        in.session_name =
-            p.role_session_name.empty() ? default_role_session_name(m_deps.clock.now()) : p.role_session_name;
         in.duration = p.duration_seconds.value_or(k_role_duration);
         if (is_target && m_options.duration) in.duration = *m_options.duration;
         in.source_identity = p.source_identity;
@@ -108,10 +119,9 @@ class ChainBuilder {
 
         auto role = std::make_unique<AssumeRoleProvider>(std::move(source->provider), m_sts, m_deps.mfa,
                                                          std::move(in));
-        std::string key = fmt::format("AssumeRole\n{}\n{}\n{}\n{}\n{}", p.name, p.role_arn, p.external_id,
-                                      p.role_session_name, mfa);
-        SessionMeta meta{p.name, "AssumeRole", mfa, p.role_arn};
-        return Built{wrap(std::move(role), key, meta), source->mfa_satisfied || mfa_here};
+        return Built{wrap(std::move(role),
+                          SessionKey::role(p.name, p.role_arn, p.external_id, p.role_session_name, mfa)),
+                     source->mfa_satisfied || mfa_here};
     }
 
     /// credential_source = Environment: botocore's EnvProvider, the keys in sesame's own
@@ -134,9 +144,9 @@ class ChainBuilder {
         return Built{std::make_unique<StaticProvider>(std::move(c), "environment keys"), false};
     }
 
-    ProviderPtr wrap(ProviderPtr inner, std::string key, SessionMeta meta) {
-        return std::make_unique<CachedProvider>(std::move(inner), std::move(key), std::move(meta),
-                                                m_deps.vault, m_deps.clock, m_options.min_ttl, m_deps.log);
+    ProviderPtr wrap(ProviderPtr inner, SessionKey key) {
+        return std::make_unique<CachedProvider>(std::move(inner), std::move(key), m_deps.store, m_deps.clock,
+                                                m_options.min_ttl, m_deps.log);
     }
 
     const ChainOptions& m_options;
@@ -145,6 +155,14 @@ class ChainBuilder {
 };
 
 }  // namespace
+
+Result<ProviderPtr> build_key_session(const ProfileConfig& target, const std::string& key_profile,
+                                      const ChainOptions& options, ChainDeps& deps) {
+    ChainBuilder builder(options, deps, target);
+    auto built = builder.key_session(target, key_profile);
+    if (!built) return std::unexpected(built.error());
+    return std::move(built->provider);
+}
 
 bool chain_assumes_role(const ProfileConfig& target,
                         const std::function<bool(const std::string&)>& has_stored_keys) {

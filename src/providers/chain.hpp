@@ -9,9 +9,9 @@
 #include "config/profile.hpp"
 #include "providers/mfa.hpp"
 #include "providers/provider.hpp"
-#include "providers/sts_clients.hpp"
+#include "providers/service_clients.hpp"
 #include "util/log.hpp"
-#include "vault/file_vault.hpp"
+#include "vault/secret_store.hpp"
 
 namespace sesame {
 
@@ -24,9 +24,9 @@ struct ChainOptions {
 
 struct ChainDeps {
     const Clock& clock;
-    FileVault& vault;
+    SecretStore& store;
     MfaCodes& mfa;
-    StsClients& sts;
+    ServiceClients& sts;
     const Log& log;
     std::function<bool(const std::string&)> has_stored_keys;
     std::map<std::string, std::string> process_env;  ///< environment for credential_process commands
@@ -48,6 +48,15 @@ inline constexpr std::chrono::seconds k_role_duration{3600};
 ///    takes the MFA code, so the roles above it need none: MFA is asked once per chain;
 ///  - every STS result is cached in the vault.
 Result<ProviderPtr> build_provider(const ProfileConfig& target, const ChainOptions& options, ChainDeps& deps);
+
+/// The cached GetSessionToken session that `target`'s chain makes from `key_profile`'s stored key,
+/// with the MFA device the chain picks for it (a role's own mfa_serial over one inherited from
+/// the roles above it, the key profile's own last): for work that needs the user's session
+/// rather than the chain's result (rotate signs IAM calls with it). Fails if the chain does not
+/// reach that key; null when that session would take no MFA (IAM refuses user operations to
+/// such a session, so the caller uses the key itself).
+Result<ProviderPtr> build_key_session(const ProfileConfig& target, const std::string& key_profile,
+                                      const ChainOptions& options, ChainDeps& deps);
 
 /// Whether build_provider's credentials for `target` come from AssumeRole (rather than from stored
 /// keys or credential_process): the same walk down source_profile, in the same order. The console

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "platform/clock.hpp"
 #include "providers/provider.hpp"
+#include "util/clock.hpp"
 
 namespace sesame {
 

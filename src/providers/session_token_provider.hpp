@@ -5,27 +5,23 @@
 #include "aws/sts.hpp"
 #include "providers/mfa.hpp"
 #include "providers/provider.hpp"
+#include "providers/sts_call_provider.hpp"
 
 namespace sesame {
 
 /// STS GetSessionToken on long-term keys, with MFA when a serial is set. The result can call
 /// AssumeRole without another MFA code, which is how one code serves a whole role chain.
-class SessionTokenProvider final : public CredentialsProvider {
+class SessionTokenProvider final : public StsCallProvider {
   public:
     SessionTokenProvider(ProviderPtr source, Sts& sts, MfaCodes& mfa, std::string mfa_serial,
                          std::chrono::seconds duration)
-        : m_source(std::move(source)),
-          m_sts(sts),
-          m_mfa(mfa),
+        : StsCallProvider(std::move(source), sts, mfa),
           m_mfa_serial(std::move(mfa_serial)),
           m_duration(duration) {}
     Result<Credentials> retrieve() override;
     std::string describe() const override;
 
   private:
-    ProviderPtr m_source;
-    Sts& m_sts;
-    MfaCodes& m_mfa;
     std::string m_mfa_serial;
     std::chrono::seconds m_duration;
 };

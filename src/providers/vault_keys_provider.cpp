@@ -5,16 +5,15 @@
 namespace sesame {
 
 Result<Credentials> VaultKeysProvider::retrieve() {
-    auto data = m_vault.load();
-    if (!data) return std::unexpected(data.error());
-    auto it = data->keys.find(m_profile);
-    if (it == data->keys.end()) {
+    auto key = m_store.key(m_profile);
+    if (!key) return std::unexpected(key.error());
+    if (!*key) {
         return fail(fmt::format("no keys are stored for profile \"{}\"", m_profile),
                     fmt::format("add them with: sesame add {}", m_profile));
     }
     Credentials creds;
-    creds.access_key_id = it->second.access_key_id;
-    creds.secret_access_key = it->second.secret_access_key;
+    creds.access_key_id = std::move((*key)->access_key_id);
+    creds.secret_access_key = std::move((*key)->secret_access_key);
     return creds;
 }
 

@@ -31,29 +31,4 @@ Result<void> AwsRotationApi::delete_access_key(const Credentials& caller, const 
     return m_iam.delete_access_key(caller, access_key_id, user_name);
 }
 
-Result<std::string> VaultRotationStore::stored_key_id() {
-    auto data = m_vault.load();
-    if (!data) return std::unexpected(std::move(data.error()));
-    auto it = data->keys.find(m_profile);
-    if (it == data->keys.end()) return std::string();
-    return it->second.access_key_id;
-}
-
-Result<size_t> VaultRotationStore::replace(const std::string& old_key_id, const Credentials& new_key) {
-    size_t cleared = 0;
-    auto updated = m_vault.update([&](VaultData& data) -> Result<void> {
-        auto it = data.keys.find(m_profile);
-        if (it == data.keys.end() || it->second.access_key_id != old_key_id) {
-            return fail(fmt::format("profile \"{}\" no longer holds key {} in the vault (changed meanwhile)",
-                                    m_profile, old_key_id));
-        }
-        it->second = StoredKey{new_key.access_key_id, new_key.secret_access_key, m_clock.now()};
-        cleared = std::erase_if(
-            data.sessions, [&](const auto& kv) { return m_session_profiles.count(kv.second.profile) > 0; });
-        return {};
-    });
-    if (!updated) return std::unexpected(std::move(updated.error()));
-    return cleared;
-}
-
 }  // namespace sesame

@@ -8,6 +8,7 @@
 #include "temp_dir.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
+#include "vault/file_vault.hpp"
 
 namespace sesame {
 namespace {
@@ -111,15 +112,16 @@ class ChainTest : public ::testing::Test {
     }
     /// One command's worth of work: a fresh chain, as each sesame process builds.
     Result<Credentials> run(const ProfileConfig& target, ChainOptions options = {}) {
-        MfaCodes mfa(prompt, std::nullopt);
-        StsClients sts(*config, env, clock, log, [this] { return std::make_unique<Forward>(http); });
+        PromptMfaSource terminal(prompt);
+        MfaCodes mfa(terminal, std::nullopt);
+        ServiceClients sts(*config, env, clock, log, [this] { return std::make_unique<Forward>(http); });
         ChainDeps deps{clock, *vault, mfa, sts, log, [](const std::string& p) { return p == "alice"; }, {}};
         auto provider = build_provider(target, options, deps);
         if (!provider) return std::unexpected(provider.error());
         return (*provider)->retrieve();
     }
 
-    /// StsClients owns its HttpClient; this forwards to the test's FakeSts.
+    /// ServiceClients owns its HttpClient; this forwards to the test's FakeSts.
     struct Forward final : HttpClient {
         explicit Forward(FakeSts& f) : fake(f) {}
         Result<HttpResponse> send(const HttpRequest& r) override { return fake.send(r); }

@@ -1,6 +1,5 @@
-// The rotation's real backends: the vault store (a real FileVault in a temp dir) replaces a key only
-// if it is still the one rotated, in one write with the sessions of the old key; the AWS side sends
-// each call to its service.
+// The rotation's AWS backend sends each call to its service. (The store side is the key
+// service's: tests/unit/app/key_service_test.cpp.)
 
 #include "rotation/rotation_backends.hpp"
 
@@ -18,90 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::TempDir;
-
-class FixedPassphrase final : public PassphraseSource {
-  public:
-    Result<Secret> passphrase(bool) override { return Secret("correct horse"); }
-};
-
-StoredSession session_of(const std::string& profile, TimePoint expires) {
-    return StoredSession{profile, "GetSessionToken", "ASIAX", Secret("s"), Secret("t"),
-                         expires, expires - 1h,      "",      ""};
-}
-
-class VaultStoreTest : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        FileVaultOptions options;
-        options.kdf = minimum_kdf_params();
-        options.lock_timeout = 50ms;
-        vault = std::make_unique<FileVault>(tmp.path() + "/vault", passphrase, clock, options);
-        ASSERT_TRUE(vault->update([&](VaultData& d) -> Result<void> {
-            d.keys["alice"] = StoredKey{"AKIAOLD", Secret("old-secret"), clock.now()};
-            d.keys["bob"] = StoredKey{"AKIABOB", Secret("bob-secret"), clock.now()};
-            d.sessions["a"] = session_of("alice", clock.now() + 1h);
-            d.sessions["b"] = session_of("admin", clock.now() + 1h);
-            d.sessions["c"] = session_of("bob", clock.now() + 1h);
-            return {};
-        }));
-    }
-
-    Credentials new_key() const {
-        Credentials c;
-        c.access_key_id = "AKIANEW";
-        c.secret_access_key = Secret("new-secret");
-        return c;
-    }
-
-    TempDir tmp;
-    FixedClock clock{*parse_rfc3339("2026-03-04T05:06:07Z")};
-    FixedPassphrase passphrase;
-    std::unique_ptr<FileVault> vault;
-};
-
-TEST_F(VaultStoreTest, ReplacesTheKeyAndForgetsOnlyTheOldKeysSessions) {
-    VaultRotationStore store(*vault, clock, "alice", {"alice", "admin"});
-    auto id = store.stored_key_id();
-    ASSERT_TRUE(id);
-    EXPECT_EQ(*id, "AKIAOLD");
-    auto cleared = store.replace("AKIAOLD", new_key());
-    ASSERT_TRUE(cleared) << cleared.error().message;
-    EXPECT_EQ(*cleared, 2u);
-
-    auto data = vault->load();
-    ASSERT_TRUE(data);
-    EXPECT_EQ(data->keys.at("alice").access_key_id, "AKIANEW");
-    EXPECT_EQ(data->keys.at("alice").secret_access_key.reveal(), "new-secret");
-    EXPECT_EQ(data->keys.at("bob").access_key_id, "AKIABOB");
-    EXPECT_EQ(data->sessions.size(), 1u);
-    EXPECT_EQ(data->sessions.count("c"), 1u);
-    EXPECT_EQ(*store.stored_key_id(), "AKIANEW");
-}
-
-TEST_F(VaultStoreTest, RefusesWhenTheStoredKeyChangedMeanwhile) {
-    VaultRotationStore store(*vault, clock, "alice", {"alice"});
-    auto before = read_file(vault->path());
-    ASSERT_TRUE(before);
-    auto cleared = store.replace("AKIAOTHER", new_key());
-    ASSERT_FALSE(cleared);
-    EXPECT_NE(cleared.error().message.find("no longer holds key AKIAOTHER"), std::string::npos);
-    EXPECT_EQ(*read_file(vault->path()), *before) << "the vault was written";
-}
-
-TEST_F(VaultStoreTest, FailsWhileAnotherProcessHoldsTheLock) {
-    VaultRotationStore store(*vault, clock, "alice", {"alice"});
-    auto lock = FileLock::acquire(vault->path() + ".lock", 1s);
-    ASSERT_TRUE(lock);
-    auto cleared = store.replace("AKIAOLD", new_key());
-    ASSERT_FALSE(cleared);
-    EXPECT_EQ(*store.stored_key_id(), "AKIAOLD");
-}
-
-TEST_F(VaultStoreTest, AProfileWithoutAKeyReadsAsEmpty) {
-    VaultRotationStore store(*vault, clock, "nobody", {"nobody"});
-    EXPECT_EQ(*store.stored_key_id(), "");
-    EXPECT_FALSE(store.replace("AKIAOLD", new_key()));
-}
 
 /// Answers by service: the Authorization header's credential scope names it.
 using testing::FakeHttp;
