@@ -1,31 +1,24 @@
 #include "cli/environment.hpp"
 
+#include "app/settings.hpp"
+
 namespace sesame {
 
-const std::vector<EnvironmentVariable>& environment_variables() {
+namespace {
+
+/// What the man page says of a variable that is not sesame's own setting.
+struct OtherVariable {
+    const char* name;
+    EnvironmentVariable::Kind kind;
+    const char* meaning;
+};
+
+/// The variables of other tools' conventions: botocore's rules for AWS_* (config/ reads them),
+/// the XDG base directories, the proxies. sesame's own are in the settings table
+/// (app/settings.cpp).
+const std::vector<OtherVariable>& other_variables() {
     using E = EnvironmentVariable;
-    static const std::vector<EnvironmentVariable> table{
-        {"SESAME_FILE_DIR", E::Read,
-         "The vault's folder (default $XDG_DATA_HOME/sesame, i.e. ~/.local/share/sesame)."},
-        {"SESAME_FILE_PASSPHRASE", E::Read,
-         "The vault passphrase, for scripts and CI (otherwise asked on the terminal). A kept unlocked key is "
-         "used only when this is the right passphrase."},
-        {"SESAME_MIN_TTL", E::Read, "Reuse a cached session while more than this remains (default 5m)."},
-        {"SESAME_UNLOCK_TTL", E::Read,
-         "Keep the unlocked vault key this long without use (default 1h; 0 asks every time)."},
-        {"SESAME_KEY_CACHE", E::Read,
-         "Where the unlocked key is kept: keyring, agent or none (default: the kernel keyring where it "
-         "works, "
-         "else the agent)."},
-        {"SESAME_LOCK_WAIT", E::Read,
-         "How long a command waits for another that holds a prompt or a refresh (default 5m)."},
-        {"SESAME_SERVER_MIN_TTL", E::Read,
-         "The least time left on credentials the loopback endpoints serve (default 15m)."},
-        {"SESAME_FEDERATION_URL", E::Read,
-         "The sign-in federation endpoint login uses (default: the partition's, e.g. "
-         "https://signin.aws.amazon.com/federation)."},
-        {"SESAME_PROFILE", E::Read,
-         "Set by sesame for the command: the profile its credentials are for; prompt reads it."},
+    static const std::vector<OtherVariable> table{
         {"AWS_DEFAULT_PROFILE", E::Read,
          "The profile to use when none is given; before AWS_PROFILE, as in botocore (then \"default\"). "
          "Removed from the command's environment, so that it cannot override the credentials."},
@@ -83,6 +76,31 @@ const std::vector<EnvironmentVariable>& environment_variables() {
         {"AWS_EC2_METADATA_DISABLED", E::RemovedFromCommand,
          "Removed with --ec2-server, so that SDKs ask the endpoint."},
     };
+    return table;
+}
+
+}  // namespace
+
+std::string setting_meaning(const Setting& setting) {
+    std::string meaning(setting.doc);
+    const std::string_view fallback = setting_default_text(setting);
+    if (fallback.empty()) return meaning;
+    if (meaning.ends_with('.')) meaning.pop_back();
+    return meaning + " (default " + std::string(fallback) + ").";
+}
+
+const std::vector<EnvironmentVariable>& environment_variables() {
+    static const std::vector<EnvironmentVariable> table = [] {
+        std::vector<EnvironmentVariable> all;
+        for (const auto& s : settings_table()) {
+            all.push_back(
+                {std::string(s.name),
+                 s.use == SettingUse::Read ? EnvironmentVariable::Read : EnvironmentVariable::SetForCommand,
+                 setting_meaning(s)});
+        }
+        for (const auto& v : other_variables()) all.push_back({v.name, v.kind, v.meaning});
+        return all;
+    }();
     return table;
 }
 

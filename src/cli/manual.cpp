@@ -148,7 +148,11 @@ std::string man_page(const CommandSpecs& specs) {
         if (!c.example.empty()) out += text_block(c.example);
     }
 
-    out += ".SH ENVIRONMENT\n";
+    out +=
+        ".SH ENVIRONMENT\nA SESAME_* value sesame cannot read is an error, never ignored: every command "
+        "stops before it starts, naming the variable, the accepted form and the default. A SESAME_* name "
+        "that looks like a misspelt setting gets a warning; other SESAME_* names are left to the programs "
+        "that use them.\n";
     auto section = [&](EnvironmentVariable::Kind kind) {
         for (const auto& v : environment_variables())
             if (v.kind == kind)
