@@ -9,6 +9,7 @@
 
 #include "aws/curl_http.hpp"
 #include "cli/app.hpp"
+#include "platform/clock.hpp"
 #include "platform/process.hpp"
 #include "prompt/terminal.hpp"
 #include "util/fmod.hpp"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "app/key_service.hpp"
 #include "cli/mfa.hpp"
 #include "config/config_editor.hpp"
 #include "platform/files.hpp"
@@ -94,14 +95,10 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
                     "paste the 40-character secret exactly");
     }
 
-    bool replaced = false;
-    SESAME_TRY(ctx.vault().update([&](VaultData& data) -> Result<void> {
-        replaced = data.keys.count(options.profile) > 0;
-        data.keys[options.profile] = StoredKey{key_id, secret, ctx.clock().now()};
-        // Sessions made from the previous key of this profile must not outlive it.
-        std::erase_if(data.sessions, [&](const auto& kv) { return kv.second.profile == options.profile; });
-        return {};
-    }));
+    // A replaced key's sessions go with it (KeyService's one rule).
+    auto stored = KeyService(ctx).put(options.profile, key_id, secret);
+    if (!stored) return std::unexpected(std::move(stored.error()));
+    const bool replaced = stored->replaced;
     ctx.out(fmt::format("{} credentials of profile \"{}\" in the vault ({})\n",
                         replaced ? "Replaced" : "Added", options.profile, redact(key_id)));
 
@@ -129,6 +126,17 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
         discover_mfa_serial(options.profile, key, ctx);
     }
     return 0;
+}
+
+CommandRun declare_add(CommandFlags& flags) {
+    auto options = std::make_shared<AddOptions>();
+    flags.required_positional("profile", options->profile, "Profile name");
+    flags.flag("--env", options->from_env,
+               "Read AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment");
+    flags.flag("--no-mfa-discovery", options->no_mfa_discovery,
+               "Do not look up the user's MFA devices (to set mfa_serial)");
+    flags.example("Example: AWS_ACCESS_KEY_ID=AKIA... AWS_SECRET_ACCESS_KEY=... sesame add alice --env");
+    return [options](Context& ctx, const std::vector<std::string>&) { return run_add(*options, ctx); };
 }
 
 }  // namespace sesame

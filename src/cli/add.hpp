@@ -2,7 +2,8 @@
 
 #include <string>
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
 
@@ -15,6 +16,7 @@ struct AddOptions {
 /// `sesame add`: stores a long-term key in the vault and makes sure the config has a section
 /// for the profile (appended; the rest of the file is kept byte for byte).
 Result<int> run_add(const AddOptions& options, Context& ctx);
+CommandRun declare_add(CommandFlags& flags);
 
 /// Checks the shape of an access key id (20+ upper-case letters and digits, AKIA… for IAM users).
 Result<void> check_access_key_id(const std::string& id);

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "cli/accounts.hpp"
+#include "app/settings.hpp"
 #include "cli/cli11.hpp"
-#include "cli/command_line.hpp"
-#include "cli/lock.hpp"
+#include "cli/exec.hpp"
+#include "cli/export.hpp"
 #include "cli/manual.hpp"
 #include "cli/version.hpp"
 #include "util/strings.hpp"
@@ -29,6 +29,20 @@ int report(const Error& e, const Context::Writer& err) {
     err(fmt::format("sesame: {}\n", e.message));
     if (!e.hint.empty()) err(fmt::format("hint: {}\n", e.hint));
     return e.exit_code == 0 ? 1 : e.exit_code;
+}
+
+/// The one policy for settings (app/settings.hpp), applied before any command runs: a bad value
+/// fails the command, whichever settings it reads. A SESAME_* name that looks like a typo of a
+/// setting gets a warning; other SESAME_* names belong to other programs (--debug mentions them).
+Result<void> check_environment(const Context& ctx) {
+    for (const auto& unknown : unknown_settings(ctx.env())) {
+        if (unknown.suggestion.empty())
+            ctx.log().debug(fmt::format("{} is not a sesame setting: ignored", unknown.name));
+        else
+            ctx.log().warn(fmt::format("{} is not a sesame setting: ignored (did you mean {}?)", unknown.name,
+                                       unknown.suggestion));
+    }
+    return check_settings(ctx.env());
 }
 
 }  // namespace
@@ -60,6 +74,7 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         return 0;
     }
     if (auto quick = parse_quick(all_args)) {
+        if (auto checked = check_environment(ctx); !checked) return report(checked.error(), err);
         Result<int> result = 0;
         if (quick->kind == QuickCommand::Exec) {
             ExecOptions exec;
@@ -82,25 +97,11 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     args.assign(all_args.begin(), dash);
     if (dash != all_args.end()) command.assign(dash + 1, all_args.end());
 
-    static std::ios_base::Init streams;  // CLI11 prints with them; see cli/cli11.hpp
-    CLI::App app{std::string("sesame: ") + k_tagline, "sesame"};
-
-    // Only the command being run is declared, with its options: building every command's
-    // options costs more than the rest of a cached `sesame exec`. Help and typos get them all.
+    // An unknown command gets a suggestion, as ninja does, instead of CLI11's generic message.
     auto first =
         std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.starts_with("-"); });
-    const std::string selected = first == args.end() ? "" : *first;
-    const bool known = std::any_of(commands().begin(), commands().end(),
-                                   [&](const CommandInfo& c) { return selected == c.name; });
-    CommandLine line;
-    auto subs = line.declare(app, known ? selected : "");
-    auto ran = [&](const char* name) {
-        auto it = subs.find(name);
-        return it != subs.end() && it->second->parsed();
-    };
-
-    // An unknown command gets a suggestion, as ninja does, instead of CLI11's generic message.
-    if (first != args.end() && !known) {
+    const Command* selected = first == args.end() ? nullptr : find_command(*first);
+    if (first != args.end() && !selected) {
         std::vector<std::string> names;
         for (const auto& c : commands()) names.emplace_back(c.name);
         std::string guess = closest_match(*first, names);
@@ -111,80 +112,39 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
                       err);
     }
 
+    static std::ios_base::Init streams;  // CLI11 prints with them; see cli/cli11.hpp
+    CLI::App app{std::string("sesame: ") + k_tagline, "sesame"};
+    // Only the command being run is declared, with its options: building every command's
+    // options costs more than the rest of a cached `sesame exec`. Help gets them all.
+    const auto declared = declare_commands(app, selected ? selected->name : "");
+
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
         app.parse(reversed);
     } catch (const CLI::CallForHelp& e) {
-        auto selected = app.get_subcommands();
-        ctx.out(selected.empty() ? app.help() : selected.front()->help());
+        auto asked = app.get_subcommands();
+        ctx.out(asked.empty() ? app.help() : asked.front()->help());
         return 0;
     } catch (const CLI::CallForAllHelp& e) {
         ctx.out(app.help("", CLI::AppFormatMode::All));
         return 0;
     } catch (const CLI::CallForVersion& e) {
+        if (auto checked = check_environment(ctx); !checked) return report(checked.error(), err);
         ctx.out(version_report(ctx));
         return 0;
     } catch (const CLI::ParseError& e) {
         return report(Error{e.what(), "run 'sesame --help' for usage", 2}, err);
     }
 
-    Result<int> result = 0;
-    if (ran("add")) {
-        result = run_add(line.add, ctx);
-    } else if (ran("list")) {
-        result = run_list(line.list, ctx);
-    } else if (ran("exec")) {
-        ExecOptions& exec = line.exec;
-        exec.command.insert(exec.command.end(), command.begin(), command.end());
-        if (line.ecs_server || line.ec2_server || line.exec_lazy || line.exec_imdsv1) {
-            auto endpoint = endpoint_options(line.ecs_server, line.ec2_server, 0, line.exec_lazy,
-                                             line.exec_imdsv1, "--ecs-server", "--ec2-server");
-            if (!endpoint) return report(endpoint.error(), err);
-            exec.endpoint = *endpoint;
-        }
-        line.finish_account(exec.credentials);
-        result = run_exec(exec, ctx);
-    } else if (ran("export")) {
-        if (!command.empty()) return report(Error{"export takes no command after --", "", 2}, err);
-        line.finish_account(line.exp.credentials);
-        result = run_export(line.exp, ctx);
-    } else if (ran("login")) {
-        if (!command.empty()) return report(Error{"login takes no command after --", "", 2}, err);
-        line.finish_account(line.login.credentials);
-        result = run_login(line.login, ctx);
-    } else if (ran("rotate")) {
-        result = run_rotate(line.rotate, ctx);
-    } else if (ran("remove")) {
-        result = run_remove(line.remove, ctx);
-    } else if (ran("server")) {
-        result = run_server(line.server, ctx);
-    } else if (ran("shell")) {
-        line.finish_account(line.shell.credentials);
-        result = run_shell(line.shell, ctx);
-    } else if (ran("init")) {
-        result = run_init(line.init_shell, ctx, command_specs().commands);
-    } else if (ran("completion")) {
-        result = run_completion(line.completion_shell, ctx, command_specs().commands);
-    } else if (ran("prompt")) {
-        result = run_prompt(line.prompt, ctx);
-    } else if (ran("accounts")) {
-        result = run_accounts(line.accounts, ctx);
-    } else if (ran("mfa-devices")) {
-        result = run_mfa_devices(line.mfa_profile, ctx);
-    } else if (ran("mfa-setup")) {
-        result = run_mfa_setup(line.mfa_setup, ctx);
-    } else if (ran("status")) {
-        result = run_status(ctx);
-    } else if (ran("lock")) {
-        result = run_lock(ctx);
-    } else if (ran("clear")) {
-        result = run_clear(line.clear, ctx);
-    } else {
-        ctx.out(app.help());
-        return 0;
+    for (const auto& d : declared) {
+        if (!d.parser->parsed()) continue;
+        if (auto checked = check_environment(ctx); !checked) return report(checked.error(), err);
+        auto result = d.run(ctx, command);
+        if (!result) return report(result.error(), err);
+        return *result;
     }
-    if (!result) return report(result.error(), err);
-    return *result;
+    ctx.out(app.help());
+    return 0;
 }
 
 }  // namespace sesame

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "app/context.hpp"
 #include "cli/command_table.hpp"
-#include "cli/context.hpp"
 
 namespace sesame {
 

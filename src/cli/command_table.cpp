@@ -1,41 +1,49 @@
 #include "cli/command_table.hpp"
 
+#include "cli/accounts.hpp"
+#include "cli/add.hpp"
 #include "cli/cli11.hpp"
-#include "cli/command_line.hpp"
+#include "cli/exec.hpp"
+#include "cli/export.hpp"
+#include "cli/list.hpp"
+#include "cli/lock.hpp"
+#include "cli/login.hpp"
+#include "cli/mfa.hpp"
+#include "cli/prompt_command.hpp"
+#include "cli/remove.hpp"
+#include "cli/rotate.hpp"
+#include "cli/server.hpp"
+#include "cli/shell.hpp"
 
 namespace sesame {
 
-const std::vector<CommandInfo>& commands() {
-    static const std::vector<CommandInfo> table{
-        {"add", "Store a profile's long-term access key in the encrypted vault"},
-        {"list", "List profiles, stored keys, MFA serials and cached sessions"},
-        {"exec", "Run a command with temporary credentials for a profile"},
-        {"export", "Print temporary credentials (env, export-env, json, ini, fish, powershell)"},
-        {"login", "Open the AWS console signed in as a profile (or print the sign-in URL)"},
-        {"rotate", "Replace a profile's stored access key with a new one, then delete the old key"},
-        {"accounts", "List the organization's accounts (id, name, status)"},
-        {"mfa-devices", "List the IAM user's MFA devices"},
-        {"mfa-setup", "Create and enable a virtual MFA device, with a QR code in the terminal"},
-        {"shell", "Start $SHELL with credentials and a prompt showing the time left"},
-        {"remove", "Delete a profile's stored keys and sessions"},
-        {"clear", "Delete cached sessions (all, or one profile's)"},
-        {"server", "Serve credentials on loopback as ECS or EC2 (IMDSv2) do, refreshed before expiry"},
-        {"status", "Show where the vault is and whether it is unlocked, and for how long"},
-        {"lock", "Forget the unlocked vault key now; the next command asks for the passphrase"},
-        {"init", "Print the shell integration (prompt, refreshing aws, completions) for bash, zsh or fish"},
-        {"completion", "Print only the completions for bash, zsh or fish"},
-        {"prompt", "Print the prompt segment ([profile 42m]) from the environment alone"},
-    };
-    return table;
-}
-
-std::vector<std::string> CommandSpec::flags() const {
-    std::vector<std::string> out;
-    for (const auto& o : options) out.insert(out.end(), o.names.begin(), o.names.end());
-    return out;
-}
-
 namespace {
+
+/// Constant data: no constructor runs at start.
+constexpr Command k_commands[] = {
+    {"add", "Store a profile's long-term access key in the encrypted vault", declare_add},
+    {"list", "List profiles, stored keys, MFA serials and cached sessions", declare_list},
+    {"exec", "Run a command with temporary credentials for a profile", declare_exec},
+    {"export", "Print temporary credentials (env, export-env, json, ini, fish, powershell)", declare_export},
+    {"login", "Open the AWS console signed in as a profile (or print the sign-in URL)", declare_login},
+    {"rotate", "Replace a profile's stored access key with a new one, then delete the old key",
+     declare_rotate},
+    {"accounts", "List the organization's accounts (id, name, status)", declare_accounts},
+    {"mfa-devices", "List the IAM user's MFA devices", declare_mfa_devices},
+    {"mfa-setup", "Create and enable a virtual MFA device, with a QR code in the terminal",
+     declare_mfa_setup},
+    {"shell", "Start $SHELL with credentials and a prompt showing the time left", declare_shell},
+    {"remove", "Delete a profile's stored keys and sessions", declare_remove},
+    {"clear", "Delete cached sessions (all, or one profile's)", declare_clear},
+    {"server", "Serve credentials on loopback as ECS or EC2 (IMDSv2) do, refreshed before expiry",
+     declare_server},
+    {"status", "Show where the vault is and whether it is unlocked, and for how long", declare_status},
+    {"lock", "Forget the unlocked vault key now; the next command asks for the passphrase", declare_lock},
+    {"init", "Print the shell integration (prompt, refreshing aws, completions) for bash, zsh or fish",
+     declare_init},
+    {"completion", "Print only the completions for bash, zsh or fish", declare_completion},
+    {"prompt", "Print the prompt segment ([profile 42m]) from the environment alone", declare_prompt},
+};
 
 std::vector<OptionSpec> option_specs(const CLI::App& app, std::vector<PositionalSpec>* positionals) {
     std::vector<OptionSpec> out;
@@ -63,19 +71,95 @@ std::vector<OptionSpec> option_specs(const CLI::App& app, std::vector<Positional
 
 }  // namespace
 
+std::span<const Command> commands() {
+    return k_commands;
+}
+
+const Command* find_command(std::string_view name) {
+    for (const Command& c : k_commands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+void CommandFlags::positional(const char* name, std::string& into, const char* help) {
+    m_command.add_option(name, into, help);
+}
+
+void CommandFlags::required_positional(const char* name, std::string& into, const char* help) {
+    m_command.add_option(name, into, help)->required();
+}
+
+void CommandFlags::positional(const char* name, std::vector<std::string>& into, const char* help) {
+    m_command.add_option(name, into, help);
+}
+
+void CommandFlags::flag(const char* names, bool& into, const char* help) {
+    m_command.add_flag(names, into, help);
+}
+
+void CommandFlags::option(const char* names, std::string& into, const char* value_name, const char* help) {
+    m_command.add_option(names, into, help)->type_name(value_name);
+}
+
+void CommandFlags::option(const char* names, int& into, const char* value_name, const char* help) {
+    m_command.add_option(names, into, help)->type_name(value_name);
+}
+
+void CommandFlags::option_with_default(const char* names, std::string& into, const char* value_name,
+                                       const char* help) {
+    m_command.add_option(names, into, help)->type_name(value_name)->capture_default_str();
+}
+
+void CommandFlags::optional_value(const char* names, std::optional<std::string>& into, const char* value_name,
+                                  const char* help) {
+    // Given alone, CLI11 hands the callback one empty value; not given, it does not call it.
+    auto assign = [&into](const CLI::results_t& values) {
+        into = values.empty() ? std::string() : values.back();
+        return true;
+    };
+    m_command.add_option(names, CLI::callback_t(assign), help)->type_name(value_name)->expected(0, 1);
+}
+
+void CommandFlags::example(const char* text) {
+    m_command.footer(text);
+}
+
+std::vector<DeclaredCommand> declare_commands(CLI::App& app, std::string_view only) {
+    app.set_version_flag("--version", SESAME_VERSION,
+                         "Show the version, the commit and which optional parts work here");
+    // Acted on before parsing (wants_debug, in cli/app.cpp); declared so that it parses and shows.
+    app.add_flag("--debug")->description("Print diagnostics to stderr (never secrets)");
+    app.require_subcommand(0, 1);
+
+    std::vector<DeclaredCommand> declared;
+    for (const Command& c : k_commands) {
+        if (!only.empty() && only != c.name) continue;
+        CLI::App* parser = app.add_subcommand(c.name, c.summary);
+        CommandFlags flags(*parser);
+        declared.push_back({&c, parser, c.declare(flags)});
+    }
+    // After the commands: a command inherits the footer set before it is added.
+    app.footer(
+        "Examples:\n"
+        "  sesame add dev                          store a key (asks for it)\n"
+        "  sesame exec admin -- aws sts get-caller-identity\n"
+        "  eval \"$(sesame export admin --format export-env)\"\n"
+        "  credential_process = sesame export admin --format json\n"
+        "Run 'sesame COMMAND --help' for a command's options.");
+    return declared;
+}
+
 CommandSpecs command_specs() {
-    CommandLine line;
     CLI::App app{k_tagline, "sesame"};
-    auto subs = line.declare(app, "");
+    const auto declared = declare_commands(app, "");
     CommandSpecs specs;
     specs.global = {
         {{"-h", "--help"}, "", false, "Show help (after a command: that command's options) and exit"}};
     auto globals = option_specs(app, nullptr);
     specs.global.insert(specs.global.end(), globals.begin(), globals.end());
-    for (const auto& c : commands()) {
-        const CLI::App* sub = subs.at(c.name);
-        CommandSpec spec{c.name, c.summary, {}, {}, sub->get_footer()};
-        spec.options = option_specs(*sub, &spec.positionals);
+    for (const auto& d : declared) {
+        CommandSpec spec{d.command->name, d.command->summary, {}, {}, d.parser->get_footer()};
+        spec.options = option_specs(*d.parser, &spec.positionals);
         specs.commands.push_back(std::move(spec));
     }
     return specs;

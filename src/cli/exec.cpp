@@ -4,6 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <memory>
+
+#include "cli/credential_flags.hpp"
+#include "cli/server.hpp"
 #include "platform/process.hpp"
 #include "platform/signals.hpp"
 #include "shell/export_format.hpp"
@@ -11,8 +15,9 @@
 namespace sesame {
 namespace {
 
-/// Signals the parent passes on to the child. SIGCHLD tells it the child ended.
-const std::vector<int> k_forwarded{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+/// Signals the parent passes on to the child. SIGCHLD tells it the child ended. An array, not a
+/// vector: no constructor runs at every start.
+constexpr int k_forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
 std::vector<std::string> command_or_shell(const ExecOptions& options, const Context& ctx) {
     std::vector<std::string> command = options.command;
@@ -21,57 +26,53 @@ std::vector<std::string> command_or_shell(const ExecOptions& options, const Cont
 }
 
 Result<int> exec_with_endpoint(const ExecOptions& options, Context& ctx) {
-    std::vector<int> blocked = k_forwarded;
-    blocked.push_back(SIGCHLD);
-    auto signals = SignalRouter::block(blocked);  // before the refresher thread starts
-    if (!signals) return std::unexpected(signals.error());
-    auto session = EndpointSession::start(ctx, options.credentials, *options.endpoint);
-    if (!session) return std::unexpected(session.error());
-
-    std::vector<std::pair<std::string, std::string>> vars = (*session)->variables();
-    if (auto region = (*session)->region(); !region.empty()) {
-        vars.emplace_back("AWS_REGION", region);
-        vars.emplace_back("AWS_DEFAULT_REGION", region);
-    }
-    vars.emplace_back("SESAME_PROFILE", (*session)->profile());
-    auto env = child_environment(ctx.env(), vars);
-    // SDKs skip the metadata service entirely when this is set (CI images often set it).
-    if (options.endpoint->kind == EndpointKind::Ec2) env.erase("AWS_EC2_METADATA_DISABLED");
-    auto command = command_or_shell(options, ctx);
-
-    pid_t child = ::fork();
-    if (child < 0) return fail("cannot start the command: fork failed");
-    if (child == 0) {
-        pthread_sigmask(SIG_SETMASK, &signals->original_mask(), nullptr);
-        Error err = exec_replace(command, env);
-        std::string line = fmt::format("sesame: {}\n", err.message);
-        [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
-        _exit(err.exit_code);
-    }
-    ctx.log().debug(fmt::format("started {} as pid {}", command.front(), child));
-
-    int status = 0;
-    bool done = false;
-    HttpServer& server = (*session)->server();
-    SESAME_TRY(server.watch(signals->fd(), [&] {
-        for (const auto& s : signals->read()) {
-            if (s.signo == SIGCHLD) continue;
-            // A signal from the terminal reached the child too (same process group); one sent
-            // to sesame with kill() is passed on.
-            if (s.from_process) ::kill(child, s.signo);
-        }
-        if (!done && ::waitpid(child, &status, WNOHANG) == child) {
-            done = true;
-            server.stop();
-        }
-    }));
-    server.run();
-    server.unwatch(signals->fd());
-    if (!done) ::waitpid(child, &status, 0);
-    return exit_code_of(status);
+    return run_with_endpoint(ctx, options.credentials, *options.endpoint, command_or_shell(options, ctx),
+                             [&](const EndpointSession& session) {
+                                 std::vector<std::pair<std::string, std::string>> vars = session.variables();
+                                 if (auto region = session.region(); !region.empty()) {
+                                     vars.emplace_back("AWS_REGION", region);
+                                     vars.emplace_back("AWS_DEFAULT_REGION", region);
+                                 }
+                                 vars.emplace_back("SESAME_PROFILE", session.profile());
+                                 auto env = child_environment(ctx.env(), vars);
+                                 // SDKs skip the metadata service entirely when this is set (CI images often
+                                 // set it).
+                                 if (options.endpoint->kind == EndpointKind::Ec2)
+                                     env.erase("AWS_EC2_METADATA_DISABLED");
+                                 return env;
+                             });
 }
 
 }  // namespace
+
+CommandRun declare_exec(CommandFlags& flags) {
+    struct Parsed {
+        ExecOptions options;
+        bool ecs_server = false, ec2_server = false, lazy = false, imdsv1 = false;
+    };
+    auto parsed = std::make_shared<Parsed>();
+    declare_credential_flags(flags, parsed->options.credentials, AccountFlags::With);
+    flags.positional("command", parsed->options.command, "Command and arguments (after --; default $SHELL)");
+    flags.flag("--ecs-server", parsed->ecs_server,
+               "Serve credentials to the command from a loopback ECS-style endpoint (refreshed)");
+    flags.flag("--ec2-server", parsed->ec2_server,
+               "Serve credentials to the command from a loopback EC2 metadata (IMDSv2) endpoint");
+    flags.flag("--lazy", parsed->lazy, "With an endpoint: fetch credentials on the first request");
+    flags.flag("--imdsv1", parsed->imdsv1, "With --ec2-server: also answer requests without a token");
+    flags.example(
+        "Examples:\n  sesame exec admin -- aws s3 ls\n  sesame exec admin --ecs-server -- terraform apply");
+    return [parsed](Context& ctx, const std::vector<std::string>& after_dashes) -> Result<int> {
+        ExecOptions options = parsed->options;
+        options.command.insert(options.command.end(), after_dashes.begin(), after_dashes.end());
+        if (parsed->ecs_server || parsed->ec2_server || parsed->lazy || parsed->imdsv1) {
+            auto endpoint = endpoint_options(parsed->ecs_server, parsed->ec2_server, 0, parsed->lazy,
+                                             parsed->imdsv1, "--ecs-server", "--ec2-server");
+            if (!endpoint) return std::unexpected(endpoint.error());
+            options.endpoint = *endpoint;
+        }
+        return run_exec(options, ctx);
+    };
+}
 
 std::map<std::string, std::string> child_environment(
     const Env& parent, const std::vector<std::pair<std::string, std::string>>& extra) {

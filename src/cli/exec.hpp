@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/credentials.hpp"
-#include "cli/endpoint.hpp"
+#include "app/credential_service.hpp"
+#include "app/endpoint_session.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
 
@@ -15,6 +16,9 @@ struct ExecOptions {
     std::vector<std::string> command;         ///< empty: $SHELL, else /bin/sh
     std::optional<EndpointOptions> endpoint;  ///< --ecs-server / --ec2-server
 };
+
+/// The command is its "command" arguments followed by the words after "--".
+CommandRun declare_exec(CommandFlags& flags);
 
 /// `sesame exec`: replaces this process with the command, credentials in its environment.
 /// Returns only when it could not (the error says why). With an endpoint, sesame instead stays

@@ -1,8 +1,23 @@
 #include "cli/export.hpp"
 
+#include <memory>
+
+#include "cli/credential_flags.hpp"
 #include "shell/export_format.hpp"
 
 namespace sesame {
+
+CommandRun declare_export(CommandFlags& flags) {
+    auto options = std::make_shared<ExportOptions>();
+    declare_credential_flags(flags, options->credentials, AccountFlags::With);
+    flags.option_with_default("--format", options->format, "FORMAT",
+                              "env, export-env, json, ini, fish or powershell");
+    flags.example("Example: eval \"$(sesame export admin --format export-env)\"");
+    return [options](Context& ctx, const std::vector<std::string>& after_dashes) -> Result<int> {
+        if (!after_dashes.empty()) return std::unexpected(Error{"export takes no command after --", "", 2});
+        return run_export(*options, ctx);
+    };
+}
 
 Result<int> run_export(const ExportOptions& options, Context& ctx) {
     // Check the format before anything asks for a passphrase or an MFA code.

@@ -18,14 +18,6 @@ struct Row {
     std::vector<const StoredSession*> sessions;
 };
 
-std::string mfa_of(const AwsConfig& config, const std::string& profile) {
-    for (const IniSection* s : {config.profile(profile), config.profile("default")}) {
-        if (!s) continue;
-        if (const IniValue* v = s->find("mfa_serial")) return v->value;
-    }
-    return "";
-}
-
 }  // namespace
 
 Result<int> run_list(const ListOptions& options, Context& ctx) {
@@ -38,10 +30,17 @@ Result<int> run_list(const ListOptions& options, Context& ctx) {
         return 0;
     }
     VaultData data;
-    if (ctx.vault().exists()) {
-        auto loaded = ctx.vault().load();
-        if (!loaded) return std::unexpected(loaded.error());
-        data = std::move(*loaded);
+    if (ctx.store().exists()) {
+        auto names = ctx.store().key_names();
+        if (!names) return std::unexpected(names.error());
+        for (const auto& name : *names) {
+            auto key = ctx.store().key(name);
+            if (!key) return std::unexpected(key.error());
+            if (*key) data.keys.emplace(name, std::move(**key));
+        }
+        auto sessions = ctx.store().sessions();
+        if (!sessions) return std::unexpected(sessions.error());
+        data.sessions = std::move(*sessions);
     }
     TimePoint now = ctx.clock().now();
 
@@ -57,7 +56,7 @@ Result<int> run_list(const ListOptions& options, Context& ctx) {
             row.keys = true;
             row.key_id = it->second.access_key_id;
         }
-        row.mfa_serial = mfa_of(**config, name);
+        row.mfa_serial = ctx.mfa_serial_of(name);
         for (auto& [key, s] : data.sessions)
             if (s.profile == name && s.expiration > now) row.sessions.push_back(&s);
         rows.push_back(std::move(row));
@@ -107,6 +106,15 @@ Result<int> run_list(const ListOptions& options, Context& ctx) {
     }
     ctx.out(text);
     return 0;
+}
+
+CommandRun declare_list(CommandFlags& flags) {
+    auto options = std::make_shared<ListOptions>();
+    flags.flag("--json", options->json, "Machine-readable output");
+    flags.flag("--names", options->names,
+               "Only profile names from the config files (no vault access; for completions)");
+    flags.example("Example: sesame list --json");
+    return [options](Context& ctx, const std::vector<std::string>&) { return run_list(*options, ctx); };
 }
 
 }  // namespace sesame

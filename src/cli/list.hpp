@@ -1,6 +1,7 @@
 #pragma once
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
 
@@ -12,5 +13,6 @@ struct ListOptions {
 /// `sesame list`: every profile known from the config, the credentials file and the vault, with
 /// whether keys are stored, its MFA serial, and its cached sessions with time left.
 Result<int> run_list(const ListOptions& options, Context& ctx);
+CommandRun declare_list(CommandFlags& flags);
 
 }  // namespace sesame

@@ -6,8 +6,18 @@
 
 namespace sesame {
 
+CommandRun declare_lock(CommandFlags& flags) {
+    flags.example("Example: sesame lock");
+    return [](Context& ctx, const std::vector<std::string>&) { return run_lock(ctx); };
+}
+
+CommandRun declare_status(CommandFlags& flags) {
+    flags.example("Example: sesame status");
+    return [](Context& ctx, const std::vector<std::string>&) { return run_status(ctx); };
+}
+
 Result<int> run_lock(Context& ctx) {
-    bool was_unlocked = ctx.vault().lock();
+    bool was_unlocked = ctx.store().forget_unlocked();
     ctx.out(was_unlocked ? "Locked: the vault key is forgotten; the next command asks for the passphrase\n"
                          : "The vault was not unlocked\n");
     return 0;
@@ -16,9 +26,8 @@ Result<int> run_lock(Context& ctx) {
 Result<int> run_status(Context& ctx) {
     auto idle = ctx.unlock_idle();
     if (!idle) return std::unexpected(idle.error());
-    FileVault& vault = ctx.vault();
-    std::string text =
-        fmt::format("Vault:     {}{}\n", vault.path(), vault.exists() ? "" : " (not created yet)");
+    SecretStore& store = ctx.store();
+    std::string text = fmt::format("Vault:     {}\n", store.describe());
     KeyCache* cache = ctx.key_cache();
     if (idle->count() == 0) {
         text += "Unlocked:  never kept (SESAME_UNLOCK_TTL=0): the passphrase is asked by every command\n";
@@ -26,7 +35,7 @@ Result<int> run_status(Context& ctx) {
         text +=
             "Unlocked:  never kept: no kernel keyring here and no $XDG_RUNTIME_DIR for the agent (or "
             "SESAME_KEY_CACHE=none), so every command asks\n";
-    } else if (auto left = vault.unlocked_for()) {
+    } else if (auto left = store.unlocked_for()) {
         text += fmt::format(
             "Unlocked:  yes, for {} more without use (idle limit {}, in {}); sesame lock forgets it\n",
             format_duration_short(*left), format_duration_short(*idle), cache->describe());

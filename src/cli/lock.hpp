@@ -1,8 +1,12 @@
 #pragma once
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
+
+CommandRun declare_lock(CommandFlags& flags);
+CommandRun declare_status(CommandFlags& flags);
 
 /// `sesame lock`: forgets the unlocked vault key at once, so the next command asks again.
 Result<int> run_lock(Context& ctx);

@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "app/settings.hpp"
+#include "aws/arn.hpp"
 #include "aws/curl_http.hpp"
 #include "aws/federation.hpp"
 #include "cli/accounts.hpp"
+#include "cli/credential_flags.hpp"
 #include "platform/browser.hpp"
 #include "providers/federation_token_provider.hpp"
 #include "providers/static_provider.hpp"
@@ -50,16 +55,30 @@ Result<ConsoleSession> console_session(const LoginOptions& options, CredentialSo
         return ConsoleSession{std::move(*key), false};
     }
     ctx.log().debug("login: the console gets a GetFederationToken session of the IAM user");
-    auto sts = source.make_sts_clients();
+    auto sts = source.make_clients();
     FederationTokenProvider federation(
         std::make_unique<StaticProvider>(std::move(*key), fmt::format("stored key of \"{}\"", source.name())),
-        sts->for_profile(source.profile()), duration.value_or(k_session_duration));
+        sts->sts(source.profile()), duration.value_or(k_session_duration));
     auto federated = federation.retrieve();
     if (!federated) return std::unexpected(federated.error());
     return ConsoleSession{std::move(*federated), false};
 }
 
 }  // namespace
+
+CommandRun declare_login(CommandFlags& flags) {
+    auto options = std::make_shared<LoginOptions>();
+    declare_credential_flags(flags, options->credentials, AccountFlags::With);
+    flags.option("--path", options->path, "PATH", "Console page to open, e.g. /s3/home (default: home)");
+    flags.flag("-s,--stdout", options->print_url,
+               "Print the sign-in URL (a credential: keep it private) instead of opening it");
+    flags.example(
+        "Examples:\n  sesame login admin\n  sesame login admin --path /s3/home --region eu-west-1 --stdout");
+    return [options](Context& ctx, const std::vector<std::string>& after_dashes) -> Result<int> {
+        if (!after_dashes.empty()) return std::unexpected(Error{"login takes no command after --", "", 2});
+        return run_login(*options, ctx);
+    };
+}
 
 Result<int> run_login(const LoginOptions& options, Context& ctx) {
     std::optional<std::chrono::seconds> duration;
@@ -73,8 +92,10 @@ Result<int> run_login(const LoginOptions& options, Context& ctx) {
 
     // Everything that can be checked without the network is, before any prompt or STS call.
     const std::string region = (*source)->region();
-    const ConsoleHosts hosts = console_hosts(partition_of(region));
-    const std::string federation = ctx.env().get_or("SESAME_FEDERATION_URL", hosts.federation);
+    const ConsoleHosts hosts = console_hosts(partition_of(region).name);
+    auto federation_setting = text_setting(ctx.env(), "SESAME_FEDERATION_URL");
+    if (!federation_setting) return std::unexpected(std::move(federation_setting.error()));
+    const std::string federation = federation_setting->value_or(hosts.federation);
     auto destination = console_destination(hosts.console, options.path, region);
     if (!destination) return std::unexpected(destination.error());
 

@@ -2,7 +2,8 @@
 
 #include <string>
 
-#include "cli/credentials.hpp"
+#include "app/credential_service.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
 
@@ -11,6 +12,8 @@ struct LoginOptions {
     std::string path;               ///< --path: the console page, e.g. "/s3/home"
     bool print_url = false;         ///< --stdout: print the sign-in URL instead of opening it
 };
+
+CommandRun declare_login(CommandFlags& flags);
 
 /// `sesame login`: signs a browser in to the AWS console as the profile, through the sign-in
 /// federation endpoint (SESAME_FEDERATION_URL overrides it). A role session is used as it is; an

@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <memory>
 
-#include "cli/aws_clients.hpp"
-#include "cli/credentials.hpp"
+#include "app/credential_service.hpp"
+#include "app/user_key.hpp"
 #include "crypto/totp.hpp"
 #include "shell/qr.hpp"
 #include "util/strings.hpp"
@@ -16,14 +17,6 @@ namespace {
 
 std::string device_type(const std::string& serial) {
     return serial.starts_with("arn:") && serial.find(":mfa/") != std::string::npos ? "virtual" : "hardware";
-}
-
-std::string configured_mfa_serial(Context& ctx, const std::string& profile) {
-    auto config = ctx.config();
-    if (!config) return "";
-    const IniSection* section = (*config)->profile(profile);
-    const IniValue* value = section ? section->find("mfa_serial") : nullptr;
-    return value ? value->value : "";
 }
 
 /// The codes of two consecutive 30-second steps, as IAM wants them, within ±2 steps of now.
@@ -51,11 +44,28 @@ QrInk pick_ink(const std::string& choice, const Env& env) {
 
 }  // namespace
 
+CommandRun declare_mfa_devices(CommandFlags& flags) {
+    auto profile = std::make_shared<std::string>();
+    flags.positional("profile", *profile,
+                     "Profile (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, then \"default\")");
+    flags.example("Example: sesame mfa-devices alice");
+    return
+        [profile](Context& ctx, const std::vector<std::string>&) { return run_mfa_devices(*profile, ctx); };
+}
+
+CommandRun declare_mfa_setup(CommandFlags& flags) {
+    auto options = std::make_shared<MfaSetupOptions>();
+    flags.required_positional("profile", options->profile, "Profile of the IAM user");
+    flags.option("--qr", options->qr_ink, "INK",
+                 "auto, light or dark: the terminal's text colour, so the QR code scans");
+    flags.example("Example: sesame mfa-setup alice --qr dark");
+    return [options](Context& ctx, const std::vector<std::string>&) { return run_mfa_setup(*options, ctx); };
+}
+
 Result<int> run_mfa_devices(const std::string& profile_arg, Context& ctx) {
     auto key = user_key(ctx, pick_profile(ctx, profile_arg));
     if (!key) return std::unexpected(key.error());
-    AwsClients clients(ctx, key->profile);
-    auto iam = clients.iam();
+    auto iam = ctx.iam(key->profile);
     if (!iam) return std::unexpected(iam.error());
     // The user's name, explicitly: IAM infers it from the key, but emulators (moto) do not.
     auto user = (*iam)->get_user(key->credentials);
@@ -75,15 +85,14 @@ Result<int> run_mfa_devices(const std::string& profile_arg, Context& ctx) {
 }
 
 void discover_mfa_serial(const std::string& profile, const Credentials& key, Context& ctx) {
-    if (!configured_mfa_serial(ctx, profile).empty()) return;
+    if (!ctx.mfa_serial_of(profile).empty()) return;
     auto config = ctx.config();
     if (!config) return;
     ProfileConfig p;
     p.name = profile;
     if (const IniSection* s = (*config)->profile(profile))
         if (const IniValue* r = s->find("region")) p.region = r->value;
-    AwsClients clients(ctx, p);
-    auto iam = clients.iam();
+    auto iam = ctx.iam(p);
     Result<std::vector<MfaDevice>> devices = std::unexpected(Error{});
     if (!iam) {
         devices = std::unexpected(iam.error());
@@ -131,8 +140,7 @@ void discover_mfa_serial(const std::string& profile, const Credentials& key, Con
 Result<int> run_mfa_setup(const MfaSetupOptions& options, Context& ctx) {
     auto key = user_key(ctx, options.profile);
     if (!key) return std::unexpected(key.error());
-    AwsClients clients(ctx, key->profile);
-    auto iam_r = clients.iam();
+    auto iam_r = ctx.iam(key->profile);
     if (!iam_r) return std::unexpected(iam_r.error());
     Iam& iam = **iam_r;
     auto user = iam.get_user(key->credentials);

@@ -2,10 +2,13 @@
 
 #include <string>
 
+#include "app/context.hpp"
 #include "aws/credentials.hpp"
-#include "cli/context.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
+
+CommandRun declare_mfa_devices(CommandFlags& flags);
 
 /// `sesame mfa-devices [PROFILE]`: the IAM user's MFA devices (serial, type, enable date).
 Result<int> run_mfa_devices(const std::string& profile, Context& ctx);
@@ -14,6 +17,8 @@ struct MfaSetupOptions {
     std::string profile;
     std::string qr_ink = "auto";  ///< auto|light|dark: which cells the QR draws (terminal theme)
 };
+
+CommandRun declare_mfa_setup(CommandFlags& flags);
 
 /// `sesame mfa-setup PROFILE`: creates a virtual MFA device for the profile's IAM user, shows its
 /// QR code and secret on the terminal, checks two consecutive codes locally (RFC 6238) until they

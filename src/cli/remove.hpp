@@ -2,7 +2,8 @@
 
 #include <string>
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
 
@@ -14,6 +15,7 @@ struct RemoveOptions {
 
 /// `sesame remove`: deletes a profile's stored keys and its cached sessions.
 Result<int> run_remove(const RemoveOptions& options, Context& ctx);
+CommandRun declare_remove(CommandFlags& flags);
 
 struct ClearOptions {
     std::string profile;  ///< empty: every profile
@@ -21,5 +23,6 @@ struct ClearOptions {
 
 /// `sesame clear`: deletes cached sessions only; keys stay.
 Result<int> run_clear(const ClearOptions& options, Context& ctx);
+CommandRun declare_clear(CommandFlags& flags);
 
 }  // namespace sesame

@@ -2,7 +2,8 @@
 
 #include <string>
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
 
@@ -16,5 +17,6 @@ struct RotateOptions {
 /// source_profile chain that holds one) with a new IAM access key, then deletes the old key.
 /// The IAM calls go through an MFA session when the profile has an mfa_serial, unless --no-session.
 Result<int> run_rotate(const RotateOptions& options, Context& ctx);
+CommandRun declare_rotate(CommandFlags& flags);
 
 }  // namespace sesame

@@ -2,10 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "cli/credential_flags.hpp"
 #include "platform/signals.hpp"
 #include "shell/export_format.hpp"
 
 namespace sesame {
+
+CommandRun declare_server(CommandFlags& flags) {
+    auto options = std::make_shared<ServerOptions>();
+    declare_credential_flags(flags, options->credentials, AccountFlags::Without);
+    flags.flag("--ecs", options->ecs, "ECS container-credentials endpoint");
+    flags.flag("--ec2", options->ec2, "EC2 instance-metadata endpoint (IMDSv2)");
+    flags.option("--port", options->port, "PORT", "Port on 127.0.0.1 (default: a free one)");
+    flags.flag("--lazy", options->lazy, "Fetch credentials on the first request");
+    flags.flag("--imdsv1", options->imdsv1, "With --ec2: also answer requests without a token");
+    flags.example("Example: sesame server admin --ecs --port 9911  (prints the variables to export)");
+    return [options](Context& ctx, const std::vector<std::string>&) { return run_server(*options, ctx); };
+}
 
 Result<EndpointOptions> endpoint_options(bool ecs, bool ec2, int port, bool lazy, bool imdsv1,
                                          std::string_view ecs_flag, std::string_view ec2_flag) {

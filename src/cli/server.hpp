@@ -1,7 +1,8 @@
 #pragma once
 
-#include "cli/credentials.hpp"
-#include "cli/endpoint.hpp"
+#include "app/credential_service.hpp"
+#include "app/endpoint_session.hpp"
+#include "cli/command.hpp"
 
 namespace sesame {
 
@@ -13,6 +14,8 @@ struct ServerOptions {
     bool lazy = false;
     bool imdsv1 = false;
 };
+
+CommandRun declare_server(CommandFlags& flags);
 
 /// `sesame server`: a standalone ECS- or EC2-style endpoint on loopback. Prints the variables a
 /// client needs (eval-able), serves until SIGINT/SIGTERM, then stops cleanly.

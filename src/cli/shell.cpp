@@ -4,6 +4,10 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <memory>
+
+#include "cli/command_table.hpp"
+#include "cli/credential_flags.hpp"
 #include "cli/exec.hpp"
 #include "platform/files.hpp"
 #include "platform/process.hpp"
@@ -11,11 +15,31 @@
 
 namespace sesame {
 
-std::string self_path() {
-    char buf[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return "sesame";
-    return std::string(buf, static_cast<size_t>(n));
+CommandRun declare_shell(CommandFlags& flags) {
+    auto options = std::make_shared<ShellOptions>();
+    declare_credential_flags(flags, options->credentials, AccountFlags::With);
+    flags.example("Example: sesame shell admin   (exit to return; 'aws' refreshes itself inside)");
+    return [options](Context& ctx, const std::vector<std::string>&) { return run_shell(*options, ctx); };
+}
+
+CommandRun declare_init(CommandFlags& flags) {
+    auto shell = std::make_shared<std::string>();
+    flags.required_positional("shell", *shell, "bash, zsh or fish");
+    flags.example("Example, in ~/.bashrc:  eval \"$(sesame init bash)\"");
+    return [shell](Context& ctx, const std::vector<std::string>&) {
+        return run_init(*shell, ctx, command_specs().commands);
+    };
+}
+
+CommandRun declare_completion(CommandFlags& flags) {
+    auto shell = std::make_shared<std::string>();
+    flags.required_positional("shell", *shell, "bash, zsh or fish");
+    flags.example(
+        "Example: sesame completion bash > ~/.local/share/bash-completion/completions/sesame\n"
+        "(installed packages already have them; `sesame init` includes them too)");
+    return [shell](Context& ctx, const std::vector<std::string>&) {
+        return run_completion(*shell, ctx, command_specs().commands);
+    };
 }
 
 Result<std::pair<std::vector<std::string>, std::vector<std::pair<std::string, std::string>>>> shell_command(

@@ -3,7 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/credentials.hpp"
+#include "app/credential_service.hpp"
+#include "cli/command.hpp"
 #include "shell/init_scripts.hpp"
 
 namespace sesame {
@@ -11,6 +12,12 @@ namespace sesame {
 struct ShellOptions {
     CredentialRequest credentials;
 };
+
+CommandRun declare_shell(CommandFlags& flags);
+/// init and completion print what is generated from every command's declaration
+/// (command_specs(), cli/command_table.hpp).
+CommandRun declare_init(CommandFlags& flags);
+CommandRun declare_completion(CommandFlags& flags);
 
 /// `sesame shell`: replaces this process with $SHELL holding the credentials. bash, zsh and fish
 /// load the user's own rc files and then sesame's integration (prompt segment with the time
@@ -22,9 +29,6 @@ Result<int> run_init(const std::string& shell, Context& ctx, const std::vector<C
 
 /// `sesame completion SHELL`: prints only the completions (what packages install).
 Result<int> run_completion(const std::string& shell, Context& ctx, const std::vector<CommandSpec>& commands);
-
-/// The absolute path of the running sesame binary (/proc/self/exe).
-std::string self_path();
 
 /// How to start `shell_path` with the integration loaded: its argv, plus variables to set.
 /// Writes the small rc shims it needs (no secrets in them) under `shim_dir`.

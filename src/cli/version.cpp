@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/settings.hpp"
 #include "aws/curl_http.hpp"
 #include "shell/qr.hpp"
 
@@ -21,14 +22,17 @@ std::string version_report(Context& ctx) {
     part("libqrencode", qrencode_version(), "loaded by mfa-setup to draw the QR code",
          "mfa-setup shows the secret as text only");
 
-    const std::string choice = ctx.env().get_or("SESAME_KEY_CACHE", "auto");
-    if (KeyCache* cache = ctx.key_cache())
-        out += fmt::format("  {:<12} {} (SESAME_KEY_CACHE={})\n", "key cache", cache->describe(), choice);
+    // run_app refuses --version too while a setting is bad; said here anyway, never thrown.
+    auto choice = choice_setting(ctx.env(), "SESAME_KEY_CACHE");
+    if (!choice)
+        out += fmt::format("  {:<12} unknown: {}\n", "key cache", choice.error().message);
+    else if (KeyCache* cache = ctx.key_cache())
+        out += fmt::format("  {:<12} {} (SESAME_KEY_CACHE={})\n", "key cache", cache->describe(), *choice);
     else
         out += fmt::format(
             "  {:<12} none: every command asks for the passphrase (SESAME_KEY_CACHE={}; "
             "`sesame status` says why)\n",
-            "key cache", choice);
+            "key cache", *choice);
     return out;
 }
 

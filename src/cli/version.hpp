@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "cli/context.hpp"
+#include "app/context.hpp"
 
 namespace sesame {
 

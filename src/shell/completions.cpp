@@ -2,14 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "shell/export_format.hpp"
+#include "util/strings.hpp"
+
 namespace sesame {
 namespace {
-
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
-    return out;
-}
 
 /// "add|exec|export": the commands whose first argument is a profile.
 std::string profile_commands(const std::vector<CommandSpec>& commands, std::string_view sep) {
@@ -100,27 +97,18 @@ fi
                        fmt::arg("profile_cmds", profile_commands(commands, "|")));
 }
 
-std::string fish_quote_arg(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\\' || c == '\'') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out + "'";
-}
-
 std::string fish_script(const std::vector<CommandSpec>& commands) {
     std::string out = "# fish completion for sesame (sesame completion fish)\ncomplete -c sesame -f\n";
     for (const auto& c : commands) {
         out += fmt::format("complete -c sesame -n __fish_use_subcommand -a {} -d {}\n", c.name,
-                           fish_quote_arg(c.summary));
+                           fish_quote(c.summary));
         for (const auto& o : c.options) {
             std::string names;
             for (const auto& n : o.names)
                 names += n.starts_with("--") ? " -l " + n.substr(2) : " -s " + n.substr(1);
             out += fmt::format("complete -c sesame -n '__fish_seen_subcommand_from {}'{}{} -d {}\n", c.name,
                                names, o.value_name.empty() || o.value_optional ? "" : " -r",
-                               fish_quote_arg(o.description));
+                               fish_quote(o.description));
         }
     }
     // fish offers each line of the command substitution's output as one candidate, escaped.

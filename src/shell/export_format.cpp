@@ -9,16 +9,6 @@
 namespace sesame {
 namespace {
 
-std::string fish_quote(std::string_view s) {
-    // Inside fish single quotes only \\ and \' are escapes.
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\\' || c == '\'') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out + "'";
-}
-
 std::string powershell_quote(std::string_view s) {
     // PowerShell single-quoted strings are verbatim; a quote is written twice.
     std::string out = "'";
@@ -40,6 +30,16 @@ Result<ExportFormat> parse_export_format(std::string_view name) {
     if (name == "powershell") return ExportFormat::PowerShell;
     return fail(fmt::format("unknown export format \"{}\"", name),
                 "use one of: env, export-env, json, ini, fish, powershell");
+}
+
+std::string fish_quote(std::string_view s) {
+    // Inside fish single quotes only \\ and \' are escapes.
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\\' || c == '\'') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out + "'";
 }
 
 std::string shell_quote(std::string_view s) {

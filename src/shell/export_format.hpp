@@ -30,5 +30,7 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
 
 /// POSIX shell single-quoting: abc'd -> 'abc'\''d'.
 std::string shell_quote(std::string_view s);
+/// `s` as one fish word, whatever it holds (single quotes; only \\ and \' escaped).
+std::string fish_quote(std::string_view s);
 
 }  // namespace sesame

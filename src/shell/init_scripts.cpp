@@ -70,15 +70,6 @@ fi
                        fmt::arg("completions", completion_script(ShellKind::Zsh, commands)));
 }
 
-std::string fish_quote(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\\' || c == '\'') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out + "'";
-}
-
 std::string fish_script(const std::string& bin, const std::vector<CommandSpec>& commands) {
     return fmt::format(
         R"SH(# sesame shell integration for fish: add  {bin_plain} init fish | source  to ~/.config/fish/config.fish

@@ -21,6 +21,20 @@ std::string wrap(std::string_view code, PromptShell shell) {
 
 }  // namespace
 
+std::optional<PromptShell> parse_prompt_shell(std::string_view name) {
+    if (name == "bash") return PromptShell::Bash;
+    if (name == "zsh") return PromptShell::Zsh;
+    if (name == "fish") return PromptShell::Fish;
+    if (name == "plain") return PromptShell::Plain;
+    return std::nullopt;
+}
+
+bool prompt_wants_color(const Env& env, bool stderr_is_tty) {
+    if (env.get("NO_COLOR")) return false;
+    auto term = env.get("TERM");
+    return stderr_is_tty && term && *term != "dumb";
+}
+
 std::string prompt_segment(const std::string& profile, std::optional<TimePoint> expiration, TimePoint now,
                            bool color, PromptShell shell) {
     if (profile.empty()) return "";

@@ -2,12 +2,21 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "platform/clock.hpp"
+#include "platform/env.hpp"
+#include "util/clock.hpp"
 
 namespace sesame {
 
 enum class PromptShell { Plain, Bash, Zsh, Fish };
+
+/// The shell named "bash", "zsh", "fish" or "plain"; nullopt for any other name.
+std::optional<PromptShell> parse_prompt_shell(std::string_view name);
+
+/// Colour on "auto": not with NO_COLOR, not on a dumb or unknown terminal, and only when
+/// stderr is a terminal (stdout is the prompt's command substitution).
+bool prompt_wants_color(const Env& env, bool stderr_is_tty);
 
 /// `[admin 42m] `, `[admin 1h05m] `, `[admin expired] `: the profile and the time its
 /// credentials have left. Yellow under 5 minutes, red under 1 (and expired), when `color`;

@@ -2,8 +2,33 @@
 
 #include <gtest/gtest.h>
 
+#include "platform/clock.hpp"
+#include "prompt/prompt.hpp"
+
 namespace sesame {
 namespace {
+
+class SilentPrompt final : public Prompt {
+  public:
+    Result<std::string> ask(std::string_view) override { return fail("no"); }
+    Result<Secret> ask_secret(std::string_view) override { return fail("no"); }
+    void tell(std::string_view) override {}
+};
+
+struct Ran {
+    std::string out, err;
+    int code;
+};
+
+/// `sesame ARGS` in an empty environment: what it printed and its exit code.
+Ran run(const std::vector<std::string>& args) {
+    SystemClock clock;
+    SilentPrompt prompt;
+    Ran ran;
+    Context ctx(Env{}, clock, prompt, Log{}, [&](std::string_view s) { ran.out += s; }, {});
+    ran.code = run_app(args, ctx, [&](std::string_view s) { ran.err += s; });
+    return ran;
+}
 
 TEST(QuickParse, TakesOnlyThePlainestForms) {
     auto e = parse_quick({"exec", "admin", "--", "aws", "s3", "ls"});
@@ -30,6 +55,54 @@ TEST(QuickParse, TakesOnlyThePlainestForms) {
              {"list"},
          }) {
         EXPECT_FALSE(parse_quick(args)) << args.front() << " " << args.size();
+    }
+}
+
+/// What each command does with the words after "--" is part of its declaration: exec runs them,
+/// export and login refuse them, before anything asks for a passphrase.
+TEST(Dispatch, ReachesTheCommandThatWasParsed) {
+    auto exp = run({"export", "admin", "--region", "eu-west-1", "--", "ls"});
+    EXPECT_EQ(exp.code, 2);
+    EXPECT_EQ(exp.err, "sesame: export takes no command after --\n");
+
+    auto login = run({"login", "admin", "--stdout", "--", "ls"});
+    EXPECT_EQ(login.code, 2);
+    EXPECT_EQ(login.err, "sesame: login takes no command after --\n");
+
+    // exec checks its endpoint flags before it looks at the profile.
+    auto exec = run({"exec", "admin", "--imdsv1", "--", "true"});
+    EXPECT_EQ(exec.code, 1);
+    EXPECT_EQ(exec.err, "sesame: choose one of --ecs-server and --ec2-server\n");
+
+    auto prompt = run({"prompt", "--shell", "tcsh"});
+    EXPECT_EQ(prompt.code, 1);
+    EXPECT_EQ(prompt.err, "sesame: --shell tcsh: use bash, zsh, fish or plain\n");
+
+    auto seconds = run({"prompt", "--seconds-left"});
+    EXPECT_EQ(seconds.code, 0);
+    EXPECT_EQ(seconds.out, "999999999\n");
+}
+
+TEST(Dispatch, SuggestsTheClosestCommandForATypo) {
+    auto typo = run({"exce", "admin"});
+    EXPECT_EQ(typo.code, 2);
+    EXPECT_EQ(typo.err, "sesame: unknown command \"exce\"\nhint: did you mean \"exec\"?\n");
+}
+
+TEST(Dispatch, WithoutACommandPrintsTheHelp) {
+    auto none = run({});
+    EXPECT_EQ(none.code, 0);
+    EXPECT_EQ(none.out, run({"--help"}).out);
+    EXPECT_NE(none.out.find("Run 'sesame COMMAND --help'"), std::string::npos) << none.out;
+}
+
+/// A command's --help shows its own example, never the top-level examples.
+TEST(Dispatch, CommandHelpShowsOnlyItsOwnExamples) {
+    for (const Command& c : commands()) {
+        auto help = run({c.name, "--help"});
+        EXPECT_EQ(help.code, 0) << c.name;
+        EXPECT_EQ(help.out.find("Run 'sesame COMMAND --help'"), std::string::npos) << help.out;
+        EXPECT_NE(help.out.find("sesame " + std::string(c.name)), std::string::npos) << help.out;
     }
 }
 

@@ -11,6 +11,7 @@
 #include "cli/app.hpp"
 #include "cli/environment.hpp"
 #include "cli/manual.hpp"
+#include "platform/clock.hpp"
 #include "prompt/prompt.hpp"
 #include "shell/completions.hpp"
 
@@ -157,14 +158,14 @@ TEST(Environment, TableMatchesTheSources) {
     const std::regex name_re("\"((SESAME|AWS|XDG)_[A-Z0-9_]*)\"");
     for (const auto& entry : std::filesystem::recursive_directory_iterator(SESAME_SOURCE_DIR "/src")) {
         if (entry.path().extension() != ".cpp" && entry.path().extension() != ".hpp") continue;
-        if (entry.path().filename() == "environment.cpp") continue;
+        // The documentation itself; a setting documented there must be read or set elsewhere.
+        if (entry.path().filename() == "environment.cpp" || entry.path().filename() == "settings.cpp")
+            continue;
         std::ifstream in(entry.path());
         std::string text((std::istreambuf_iterator<char>(in)), {});
         for (std::sregex_iterator it(text.begin(), text.end(), name_re), end; it != end; ++it)
             used.insert((*it)[1]);
     }
-    // Internal: sesame's own shell shim passes the user's ZDOTDIR through it.
-    used.erase("SESAME_ORIGINAL_ZDOTDIR");
     // A prefix: AWS_ENDPOINT_URL_<SERVICE>.
     ASSERT_TRUE(used.erase("AWS_ENDPOINT_URL_"));
     used.insert("AWS_ENDPOINT_URL_<SERVICE>");

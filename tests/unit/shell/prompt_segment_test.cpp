@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/prompt.hpp"
-
 namespace sesame {
 namespace {
 
@@ -54,6 +52,15 @@ TEST(PromptColor, AutoFollowsNoColorTermAndTty) {
     EXPECT_FALSE(prompt_wants_color(env_of({{"TERM", "xterm-256color"}, {"NO_COLOR", "1"}}), true));
     EXPECT_FALSE(prompt_wants_color(env_of({{"TERM", "dumb"}}), true));
     EXPECT_FALSE(prompt_wants_color(Env{}, true));
+}
+
+TEST(PromptShell, ParsesTheFourNamesAndNothingElse) {
+    EXPECT_EQ(parse_prompt_shell("bash"), PromptShell::Bash);
+    EXPECT_EQ(parse_prompt_shell("zsh"), PromptShell::Zsh);
+    EXPECT_EQ(parse_prompt_shell("fish"), PromptShell::Fish);
+    EXPECT_EQ(parse_prompt_shell("plain"), PromptShell::Plain);
+    EXPECT_EQ(parse_prompt_shell("Bash"), std::nullopt);
+    EXPECT_EQ(parse_prompt_shell(""), std::nullopt);
 }
 
 }  // namespace
