@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "fakes.hpp"
 #include "platform/files.hpp"
 #include "temp_dir.hpp"
 #include "util/time.hpp"
@@ -21,12 +22,7 @@ using testing::TempDir;
 
 const TimePoint k_now = *parse_rfc3339("2026-03-04T05:06:07Z");
 
-class SilentPrompt final : public Prompt {
-  public:
-    Result<std::string> ask(std::string_view) override { return fail("no terminal"); }
-    Result<Secret> ask_secret(std::string_view) override { return fail("no terminal"); }
-    void tell(std::string_view) override {}
-};
+using SilentPrompt = testing::NoTerminal;
 
 void put_session(SecretStore& store, const SessionKey& key) {
     StoreChange c;
@@ -137,10 +133,7 @@ TEST_F(KeyServiceRule, ClearingSessionsKeepsKeys) {
 
 // --- rotation's compare-and-swap on a real file vault ----------------------------------------
 
-class FixedPassphrase final : public PassphraseSource {
-  public:
-    Result<Secret> passphrase(bool) override { return Secret("correct horse"); }
-};
+using testing::FixedPassphrase;
 
 class RotationStoreTest : public ::testing::Test {
   protected:

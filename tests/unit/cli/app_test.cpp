@@ -2,18 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "fakes.hpp"
 #include "platform/clock.hpp"
 #include "prompt/prompt.hpp"
 
 namespace sesame {
 namespace {
 
-class SilentPrompt final : public Prompt {
-  public:
-    Result<std::string> ask(std::string_view) override { return fail("no"); }
-    Result<Secret> ask_secret(std::string_view) override { return fail("no"); }
-    void tell(std::string_view) override {}
-};
+using SilentPrompt = testing::NoTerminal;
 
 struct Ran {
     std::string out, err;

@@ -11,6 +11,7 @@
 #include "cli/app.hpp"
 #include "cli/environment.hpp"
 #include "cli/manual.hpp"
+#include "fakes.hpp"
 #include "platform/clock.hpp"
 #include "prompt/prompt.hpp"
 #include "shell/completions.hpp"
@@ -18,12 +19,7 @@
 namespace sesame {
 namespace {
 
-class SilentPrompt final : public Prompt {
-  public:
-    Result<std::string> ask(std::string_view) override { return fail("no"); }
-    Result<Secret> ask_secret(std::string_view) override { return fail("no"); }
-    void tell(std::string_view) override {}
-};
+using SilentPrompt = testing::NoTerminal;
 
 /// What `sesame ARGS` prints on stdout, and its exit code.
 std::pair<std::string, int> run(const std::vector<std::string>& args) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "cli/app.hpp"
+#include "fakes.hpp"
 #include "platform/clock.hpp"
 #include "prompt/prompt.hpp"
 #include "temp_dir.hpp"
@@ -12,12 +13,7 @@
 namespace sesame {
 namespace {
 
-class NoPrompt final : public Prompt {
-  public:
-    Result<std::string> ask(std::string_view) override { return fail("no terminal in this test"); }
-    Result<Secret> ask_secret(std::string_view) override { return fail("no terminal in this test"); }
-    void tell(std::string_view) override {}
-};
+using NoPrompt = testing::NoTerminal;
 
 struct Ran {
     int code;

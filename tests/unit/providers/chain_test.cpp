@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fakes.hpp"
 #include "temp_dir.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -80,10 +81,7 @@ class ScriptedPrompt final : public Prompt {
     void tell(std::string_view) override {}
 };
 
-class FixedPassphrase final : public PassphraseSource {
-  public:
-    Result<Secret> passphrase(bool) override { return Secret("correct horse"); }
-};
+using testing::FixedPassphrase;
 
 class ChainTest : public ::testing::Test {
   protected:
