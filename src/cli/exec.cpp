@@ -1,7 +1,6 @@
 #include "cli/exec.hpp"
 
 #include <fmt/format.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <memory>
@@ -9,15 +8,10 @@
 #include "cli/credential_flags.hpp"
 #include "cli/server.hpp"
 #include "platform/process.hpp"
-#include "platform/signals.hpp"
 #include "shell/export_format.hpp"
 
 namespace sesame {
 namespace {
-
-/// Signals the parent passes on to the child. SIGCHLD tells it the child ended. An array, not a
-/// vector: no constructor runs at every start.
-constexpr int k_forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
 std::vector<std::string> command_or_shell(const ExecOptions& options, const Context& ctx) {
     std::vector<std::string> command = options.command;
