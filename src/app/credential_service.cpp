@@ -136,7 +136,7 @@ Result<ProviderPtr> CredentialSource::account_role(ProviderPtr base, ChainDeps& 
                                                         deps.clock, m_options.min_ttl, deps.log));
 }
 
-void CredentialSource::confine_vault() {
+void CredentialSource::confine_store() {
     std::set<std::string> chain;
     for (const ProfileConfig* p = &m_profile; p; p = p->source.get()) chain.insert(p->name);
     m_ctx.store().confine(std::move(chain));

@@ -20,7 +20,7 @@ struct CredentialRequest {
     std::string region;       ///< --region
     std::string mfa_token;    ///< -t/--mfa-token
     /// --account ID|NAME (empty string: pick on the terminal) and --role: assume
-    /// arn:aws:iam::<id>:role/<role> from the profile's session.
+    /// arn:<partition>:iam::<id>:role/<role> from the profile's session.
     std::optional<std::string> account;
     std::string role = "OrganizationAccountAccessRole";
 };
@@ -46,9 +46,9 @@ class CredentialSource {
     /// The profile's region (after the environment and inheritance), as botocore resolves it.
     std::string region() const;
     /// For a long-running process: keeps in memory only the vault keys of this profile's chain
-    /// (itself and its source_profiles) and forgets the vault passphrase (FileVault::confine).
+    /// (itself and its source_profiles) and forgets the vault passphrase (SecretStore::confine).
     /// Call between fetches, from the thread that fetches.
-    void confine_vault();
+    void confine_store();
     /// A separate STS client set, for calls made outside fetch() (e.g. from another thread).
     std::unique_ptr<ServiceClients> make_clients() const;
 

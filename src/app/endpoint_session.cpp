@@ -102,7 +102,7 @@ Result<std::unique_ptr<EndpointSession>> EndpointSession::start(Context& ctx,
             }
             if (c && !confined) {
                 // From the first success on, the endpoint holds its own chain's keys only.
-                src->confine_vault();
+                src->confine_store();
                 confined = true;
             }
             return c;

@@ -101,7 +101,7 @@ Result<std::pair<std::string, std::string>> rotate_key(
     // Every STS call of the chain goes through the target's client, as exec makes them.
     auto clients = ctx.clients();
     if (!clients) return std::unexpected(clients.error());
-    ServiceClients& sts_clients = **clients;
+    ServiceClients& aws = **clients;
     RotationRequest rotation_request{key->credentials, std::nullopt};
     if (!request.no_session) {
         std::optional<Secret> code;
@@ -111,7 +111,7 @@ Result<std::pair<std::string, std::string>> rotate_key(
         ChainDeps deps{ctx.clock(),
                        ctx.store(),
                        codes,
-                       sts_clients,
+                       aws,
                        ctx.log(),
                        [&](const std::string& p) { return stored->count(p) > 0; },
                        std::move(process_env),
@@ -132,7 +132,7 @@ Result<std::pair<std::string, std::string>> rotate_key(
         }
     }
 
-    AwsRotationApi api(sts_clients.sts(key->profile), sts_clients.iam(*holder));
+    AwsRotationApi api(aws.sts(key->profile), aws.iam(*holder));
     KeyService keys(ctx);
     KeyServiceRotationStore store(keys, ctx.store(), key->key_profile);
     KeyRotation rotation(api, store, QueryApi::real_sleep, progress);
