@@ -177,9 +177,15 @@ Result<std::set<std::string>> Context::profiles_using_key(const std::string& key
     auto stored = stored_key_profiles();
     if (!stored) return std::unexpected(stored.error());
     std::set<std::string> out{key_profile};
+    // Only profiles with cached sessions can lose one: resolving each of the others (a config may
+    // hold 10,000) would make every add slow for nothing.
+    auto sessions = store().sessions();
+    if (!sessions) return std::unexpected(sessions.error());
+    std::set<std::string> candidates;
+    for (const auto& [id, s] : *sessions) candidates.insert(s.profile);
     ResolveOptions resolve;
     resolve.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
-    for (const auto& name : (*config)->profile_names()) {
+    for (const auto& name : candidates) {
         auto profile = resolve_profile(**config, m_env, name, resolve);
         if (!profile) continue;
         for (const ProfileConfig* p = &*profile; p; p = p->source.get()) {
