@@ -19,8 +19,15 @@ Context::Context(Env env, const Clock& clock, Prompt& prompt, Log log, Writer ou
       m_http(std::move(http)) {
     // Out of the environment snapshot at once, before any thread starts: from here on the one
     // copy is in wiped memory, and nothing that copies the environment can copy it.
-    if (auto p = m_env.take("SESAME_FILE_PASSPHRASE"); p && !p->empty())
-        m_preset_passphrase = Secret(std::move(*p));
+    // Its own name first, then aws-vault's AWS_VAULT_FILE_PASSPHRASE (the settings row's order);
+    // every one is taken out, the first that is set is used.
+    const Setting* row = find_setting("SESAME_FILE_PASSPHRASE");
+    auto keep = [&](std::string_view name) {
+        if (auto p = m_env.take(std::string(name)); p && !p->empty() && !m_preset_passphrase)
+            m_preset_passphrase = Secret(std::move(*p));
+    };
+    keep(row->name);
+    for (const auto& alias : row->aliases) keep(alias.name);
 }
 
 std::string vault_dir(const Env& env) {
@@ -68,12 +75,20 @@ KeyCache* Context::key_cache() {
 }
 
 MfaCodeSource& Context::mfa_source() {
-    if (!m_mfa_source) m_mfa_source = std::make_unique<PromptMfaSource>(m_prompt);
+    if (!m_mfa_source) {
+        // SESAME_PROMPT (or aws-vault's AWS_VAULT_PROMPT): its choices are the registered drivers
+        // (a unit test holds the two lists equal), and check_settings has refused any other.
+        auto source = make_mfa_source(choice_setting(m_env, "SESAME_PROMPT").value(), m_prompt);
+        m_mfa_source = source ? std::move(*source) : std::make_unique<PromptMfaSource>(m_prompt);
+    }
     return *m_mfa_source;
 }
 
 SecretStore& Context::store() {
     if (!m_vault) {
+        // SESAME_BACKEND (or AWS_VAULT_BACKEND): "file" is the one backend so far, and
+        // check_settings has refused any other value by name.
+        m_log.debug("key store: the " + choice_setting(m_env, "SESAME_BACKEND").value() + " backend");
         std::string dir = vault_dir(m_env);
         m_passphrase = std::make_unique<PromptPassphrase>(std::move(m_preset_passphrase), m_prompt,
                                                           dir + "/vault.sesame");

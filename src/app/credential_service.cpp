@@ -57,10 +57,13 @@ Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
         }
         options.duration = *d;
     }
-    auto ttl = duration_setting(ctx.env(), "SESAME_MIN_TTL");
-    if (!ttl) return std::unexpected(std::move(ttl.error()));
-    options.min_ttl = *ttl;
+    // check_settings (cli/app.cpp) has refused a bad value of each before any command ran.
+    const Env& env = ctx.env();
+    options.min_ttl = duration_setting(env, "SESAME_MIN_TTL").value();
     if (min_ttl) options.min_ttl = std::max(options.min_ttl, *min_ttl);
+    options.session_duration = duration_setting(env, "SESAME_SESSION_TTL").value();
+    options.chained_session_duration = duration_setting(env, "SESAME_CHAINED_SESSION_TTL").value();
+    options.role_duration = optional_duration_setting(env, "SESAME_ASSUME_ROLE_TTL").value();
 
     auto profile = ctx.resolve(name, request.region);
     if (!profile) return std::unexpected(profile.error());
@@ -128,12 +131,14 @@ Result<ProviderPtr> CredentialSource::account_role(ProviderPtr base, ChainDeps& 
     }
     AssumeRoleInput in =
         AssumeRoleInput::for_role(role_arn_in_account(region(), m_account_id, m_role), m_ctx.clock().now());
-    in.duration = m_options.duration.value_or(k_role_duration);
+    in.duration = m_options.duration.value_or(m_options.role_duration.value_or(k_role_duration));
     SessionKey key = SessionKey::account_role(m_name, in.role_arn);
     ProviderPtr role =
         std::make_unique<AssumeRoleProvider>(std::move(base), m_sts->sts(m_profile), m_mfa, in);
+    std::chrono::seconds least = m_options.min_ttl;
+    if (m_options.duration) least = std::max(least, reuse_threshold(*m_options.duration));
     return ProviderPtr(std::make_unique<CachedProvider>(std::move(role), std::move(key), deps.store,
-                                                        deps.clock, m_options.min_ttl, deps.log));
+                                                        deps.clock, least, deps.log));
 }
 
 void CredentialSource::confine_store() {

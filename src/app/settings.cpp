@@ -12,7 +12,29 @@ namespace sesame {
 
 namespace {
 
+using namespace std::chrono_literals;
+
 constexpr std::string_view k_key_cache_choices[] = {"auto", "keyring", "agent", "none"};
+// Issue 16 adds the keyring backends and prompt drivers; until then these are the only choices,
+// so aws-vault's AWS_VAULT_BACKEND=pass is refused by name rather than ignored.
+constexpr std::string_view k_backend_choices[] = {"file"};
+constexpr std::string_view k_prompt_choices[] = {"terminal"};
+
+// Other tools' variables (issue 15). Sesame's own name wins when both are set.
+constexpr SettingAlias k_file_dir_aliases[] = {
+    {"AWS_VAULT_FILE_DIR", "aws-vault",
+     "it is aws-vault's key folder, and sesame's vault is another format (aws-vault would list it as a "
+     "key); keep them apart"}};
+constexpr SettingAlias k_passphrase_aliases[] = {{"AWS_VAULT_FILE_PASSPHRASE", "aws-vault"}};
+constexpr SettingAlias k_min_ttl_aliases[] = {{"AWS_MIN_TTL", "aws-vault"}};
+constexpr SettingAlias k_session_ttl_aliases[] = {{"AWS_SESSION_TOKEN_TTL", "aws-vault"},
+                                                  {"AWS_SESSION_TTL", "aws-vault 4 and 5"},
+                                                  {"AWS_SESSION_DURATION", "aws-session"}};
+constexpr SettingAlias k_chained_ttl_aliases[] = {{"AWS_CHAINED_SESSION_TOKEN_TTL", "aws-vault"}};
+constexpr SettingAlias k_role_ttl_aliases[] = {{"AWS_ASSUME_ROLE_TTL", "aws-vault"}};
+constexpr SettingAlias k_federation_ttl_aliases[] = {{"AWS_FEDERATION_TOKEN_TTL", "aws-vault"}};
+constexpr SettingAlias k_backend_aliases[] = {{"AWS_VAULT_BACKEND", "aws-vault"}};
+constexpr SettingAlias k_prompt_aliases[] = {{"AWS_VAULT_PROMPT", "aws-vault"}};
 
 using T = SettingType;
 
@@ -23,16 +45,63 @@ constexpr Setting k_settings[] = {
      .type = T::Path,
      .default_value = "",
      .doc = "The vault's folder.",
-     .default_doc = "$XDG_DATA_HOME/sesame, i.e. ~/.local/share/sesame"},
+     .default_doc = "$XDG_DATA_HOME/sesame, i.e. ~/.local/share/sesame",
+     .aliases = k_file_dir_aliases},
     {.name = "SESAME_FILE_PASSPHRASE",
      .type = T::Secret,
      .default_value = "",
      .doc = "The vault passphrase, for scripts and CI (otherwise asked on the terminal). A kept unlocked "
-            "key is used only when this is the right passphrase."},
+            "key is used only when this is the right passphrase.",
+     .aliases = k_passphrase_aliases},
     {.name = "SESAME_MIN_TTL",
      .type = T::Duration,
      .default_value = "5m",
-     .doc = "Reuse a cached session while more than this remains."},
+     .doc = "Reuse a cached session while more than this remains.",
+     .aliases = k_min_ttl_aliases},
+    {.name = "SESAME_SESSION_TTL",
+     .type = T::Duration,
+     .default_value = "1h",
+     .doc = "How long a GetSessionToken session used directly lasts (15m to 36h); -d/--duration wins.",
+     .least = 15min,
+     .most = 36h,
+     .aliases = k_session_ttl_aliases},
+    {.name = "SESAME_CHAINED_SESSION_TTL",
+     .type = T::Duration,
+     .default_value = "8h",
+     .doc = "How long a GetSessionToken session that only feeds role sessions lasts (15m to 36h): one MFA "
+            "code covers its role sessions for that long.",
+     .least = 15min,
+     .most = 36h,
+     .aliases = k_chained_ttl_aliases},
+    {.name = "SESAME_ASSUME_ROLE_TTL",
+     .type = T::Duration,
+     .default_value = "",
+     .doc =
+         "How long a role session lasts (15m to 12h); set, it wins over a profile's duration_seconds, "
+         "as aws-vault's AWS_ASSUME_ROLE_TTL does; -d/--duration wins over both for the profile asked for.",
+     .default_doc = "the profile's duration_seconds, else 1h",
+     .least = 15min,
+     .most = 12h,
+     .aliases = k_role_ttl_aliases},
+    {.name = "SESAME_FEDERATION_TOKEN_TTL",
+     .type = T::Duration,
+     .default_value = "1h",
+     .doc = "How long the GetFederationToken session behind login's console session lasts (15m to 36h).",
+     .least = 15min,
+     .most = 36h,
+     .aliases = k_federation_ttl_aliases},
+    {.name = "SESAME_BACKEND",
+     .type = T::Choice,
+     .default_value = "file",
+     .doc = "Where long-term keys are kept: file, the encrypted vault file.",
+     .choices = k_backend_choices,
+     .aliases = k_backend_aliases},
+    {.name = "SESAME_PROMPT",
+     .type = T::Choice,
+     .default_value = "terminal",
+     .doc = "How MFA codes and the passphrase are asked: terminal.",
+     .choices = k_prompt_choices,
+     .aliases = k_prompt_aliases},
     {.name = "SESAME_UNLOCK_TTL",
      .type = T::Duration,
      .default_value = "1h",
@@ -175,7 +244,7 @@ Result<std::optional<Raw>> raw_setting(const Env& env, const Setting& setting) {
     if (auto v = env.get(std::string(setting.name))) return Raw{setting.name, std::move(*v)};
     for (const auto& alias : setting.aliases) {
         auto v = env.get(std::string(alias.name));
-        if (!v) continue;
+        if (!v || v->empty()) continue;  // the other tools read an empty variable as unset
         if (!alias.refused_because.empty())
             return fail(
                 fmt::format("{} is set, but sesame does not read it: {}", alias.name, alias.refused_because),
@@ -221,6 +290,9 @@ Result<SettingValue> parse_setting(const Setting& setting, std::string_view vari
         case T::Duration: {
             auto d = parse_duration(text);
             if (!d) return bad(duration_problem(text));
+            if (setting.most.count() > 0 && (*d < setting.least || *d > setting.most))
+                return bad(fmt::format("it must be from {} to {}", format_duration_short(setting.least),
+                                       format_duration_short(setting.most)));
             return *d;
         }
         case T::Path:
@@ -268,6 +340,13 @@ Result<std::chrono::seconds> duration_setting(const Env& env, std::string_view n
     auto v = read_typed(env, name, {T::Duration});
     if (!v) return std::unexpected(std::move(v.error()));
     if (!*v) return fail(fmt::format("internal error: {} has no default", name));
+    return std::get<std::chrono::seconds>(**v);
+}
+
+Result<std::optional<std::chrono::seconds>> optional_duration_setting(const Env& env, std::string_view name) {
+    auto v = read_typed(env, name, {T::Duration});
+    if (!v) return std::unexpected(std::move(v.error()));
+    if (!*v) return std::nullopt;
     return std::get<std::chrono::seconds>(**v);
 }
 

@@ -29,6 +29,7 @@ enum class SettingType {
 /// set. Adding one is one line in the setting's alias list.
 struct SettingAlias {
     std::string_view name;
+    std::string_view tool;  ///< whose variable it is: "aws-vault", "aws-session"
     /// Empty: the alias is read as the setting. Otherwise setting the alias (and not the setting)
     /// is an error giving this reason and naming the setting to use instead.
     std::string_view refused_because = {};
@@ -49,6 +50,8 @@ struct Setting {
     std::span<const std::string_view> choices = {};  ///< Choice: the accepted values
     /// A default that depends on other things, in words ("the partition's ...").
     std::string_view default_doc = {};
+    /// Duration: the accepted range, when `most` is set (what STS accepts for the session).
+    std::chrono::seconds least{0}, most{0};
     std::span<const SettingAlias> aliases = {};
     SettingUse use = SettingUse::Read;
 };
@@ -89,6 +92,8 @@ Result<std::chrono::seconds> duration_setting(const Env& env, std::string_view n
 Result<std::string> choice_setting(const Env& env, std::string_view name);
 /// Path, Url and String settings: nullopt when unset and the table has no default.
 Result<std::optional<std::string>> text_setting(const Env& env, std::string_view name);
+/// A duration setting with no default: nullopt when it is not set.
+Result<std::optional<std::chrono::seconds>> optional_duration_setting(const Env& env, std::string_view name);
 /// Flag settings.
 Result<bool> flag_setting(const Env& env, std::string_view name);
 /// Whether the setting (or one of its aliases) is set: for a value the user chose, which is

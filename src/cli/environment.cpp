@@ -1,5 +1,7 @@
 #include "cli/environment.hpp"
 
+#include <fmt/format.h>
+
 #include "app/settings.hpp"
 
 namespace sesame {
@@ -89,6 +91,20 @@ std::string setting_meaning(const Setting& setting) {
     return meaning + " (default " + std::string(fallback) + ").";
 }
 
+namespace {
+
+/// Another tool's name for a setting, as the man page lists it.
+EnvironmentVariable alias_variable(const Setting& setting, const SettingAlias& alias) {
+    std::string meaning =
+        alias.refused_because.empty()
+            ? fmt::format("{}'s name for {}, read when that is unset.", alias.tool, setting.name)
+            : fmt::format("{}'s: refused (set {} instead): {}.", alias.tool, setting.name,
+                          alias.refused_because);
+    return {std::string(alias.name), EnvironmentVariable::Read, std::move(meaning)};
+}
+
+}  // namespace
+
 const std::vector<EnvironmentVariable>& environment_variables() {
     static const std::vector<EnvironmentVariable> table = [] {
         std::vector<EnvironmentVariable> all;
@@ -98,6 +114,8 @@ const std::vector<EnvironmentVariable>& environment_variables() {
                  s.use == SettingUse::Read ? EnvironmentVariable::Read : EnvironmentVariable::SetForCommand,
                  setting_meaning(s)});
         }
+        for (const auto& s : settings_table())
+            for (const auto& a : s.aliases) all.push_back(alias_variable(s, a));
         for (const auto& v : other_variables()) all.push_back({v.name, v.kind, v.meaning});
         return all;
     }();

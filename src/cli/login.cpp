@@ -58,7 +58,9 @@ Result<ConsoleSession> console_session(const LoginOptions& options, CredentialSo
     auto sts = source.make_clients();
     FederationTokenProvider federation(
         std::make_unique<StaticProvider>(std::move(*key), fmt::format("stored key of \"{}\"", source.name())),
-        sts->sts(source.profile()), duration.value_or(k_session_duration));
+        sts->sts(source.profile()),
+        // check_settings (cli/app.cpp) has refused a bad value before any command ran.
+        duration.value_or(duration_setting(ctx.env(), "SESAME_FEDERATION_TOKEN_TTL").value()));
     auto federated = federation.retrieve();
     if (!federated) return std::unexpected(federated.error());
     return ConsoleSession{std::move(*federated), false};

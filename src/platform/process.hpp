@@ -10,7 +10,8 @@ namespace sesame {
 
 /// Variables that hold sesame's own secrets. No program sesame starts gets them (exec, shell,
 /// the endpoints' command, credential_process): both ways of starting one drop them here.
-inline constexpr const char* k_secret_variables[] = {"SESAME_FILE_PASSPHRASE"};
+/// aws-vault's name for the passphrase is one (app/settings reads it as SESAME_FILE_PASSPHRASE).
+inline constexpr const char* k_secret_variables[] = {"SESAME_FILE_PASSPHRASE", "AWS_VAULT_FILE_PASSPHRASE"};
 
 /// Makes this process non-dumpable (no core file; /proc/PID/mem and ptrace closed to other
 /// processes of the same user that lack CAP_SYS_PTRACE) and sets its core size limit to 0.

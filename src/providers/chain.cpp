@@ -16,6 +16,10 @@ namespace {
 struct Built {
     ProviderPtr provider;
     bool mfa_satisfied = false;  ///< the credentials already carry an MFA authentication
+    /// --no-session: the long-term key itself, and the MFA device its session would have taken,
+    /// which a role above must then send with its AssumeRole.
+    bool long_term_key = false;
+    std::string unsent_mfa;
 };
 
 class ChainBuilder {
@@ -71,13 +75,15 @@ class ChainBuilder {
     Result<Built> build_keys(const ProfileConfig& p, bool is_target, bool feeds_role,
                              const std::string& wanted_mfa) {
         ProviderPtr keys = std::make_unique<VaultKeysProvider>(m_deps.store, p.name);
-        if (!m_options.use_session) return Built{std::move(keys), false};
         std::string mfa = wanted_mfa.empty() ? p.mfa_serial : wanted_mfa;
-        std::chrono::seconds duration = feeds_role ? k_chained_session_duration : k_session_duration;
+        if (!m_options.use_session) return Built{std::move(keys), false, true, mfa};
+        std::chrono::seconds duration =
+            feeds_role ? m_options.chained_session_duration : m_options.session_duration;
         if (is_target && m_options.duration) duration = *m_options.duration;
         auto session =
             std::make_unique<SessionTokenProvider>(std::move(keys), m_sts, m_deps.mfa, mfa, duration);
-        return Built{wrap(std::move(session), SessionKey::session_token(p.name, mfa)), !mfa.empty()};
+        return Built{wrap(std::move(session), SessionKey::session_token(p.name, mfa), is_target),
+                     !mfa.empty()};
     }
 
     Result<Built> build_role(const ProfileConfig& p, bool is_target, const std::string& wanted_mfa) {
@@ -98,7 +104,8 @@ class ChainBuilder {
         AssumeRoleInput in = AssumeRoleInput::for_role(p.role_arn, m_deps.clock.now());
         if (!p.role_session_name.empty()) in.session_name = p.role_session_name;
         in.external_id = p.external_id;
-        in.duration = p.duration_seconds.value_or(k_role_duration);
+        // aws-vault's order: AWS_ASSUME_ROLE_TTL (SESAME_ASSUME_ROLE_TTL) over duration_seconds.
+        in.duration = m_options.role_duration.value_or(p.duration_seconds.value_or(k_role_duration));
         if (is_target && m_options.duration) in.duration = *m_options.duration;
         in.source_identity = p.source_identity;
         for (const auto& item : split(p.session_tags, ',')) {
@@ -114,14 +121,17 @@ class ChainBuilder {
         }
         for (const auto& key : split(p.transitive_session_tags, ','))
             if (!trim(key).empty()) in.transitive_tag_keys.emplace_back(trim(key));
+        // Under --no-session the key's own MFA device goes with the AssumeRole: no session of
+        // the key carries it.
+        if (mfa.empty()) mfa = source->unsent_mfa;
         bool mfa_here = !mfa.empty() && !source->mfa_satisfied;
         if (mfa_here) in.mfa_serial = mfa;
 
+        SessionKey key = SessionKey::role(p.name, p.role_arn, p.external_id, p.role_session_name, mfa);
+        if (source->long_term_key) key = key.made_from("long-term key");
         auto role = std::make_unique<AssumeRoleProvider>(std::move(source->provider), m_sts, m_deps.mfa,
                                                          std::move(in));
-        return Built{wrap(std::move(role),
-                          SessionKey::role(p.name, p.role_arn, p.external_id, p.role_session_name, mfa)),
-                     source->mfa_satisfied || mfa_here};
+        return Built{wrap(std::move(role), std::move(key), is_target), source->mfa_satisfied || mfa_here};
     }
 
     /// credential_source = Environment: botocore's EnvProvider, the keys in sesame's own
@@ -144,9 +154,12 @@ class ChainBuilder {
         return Built{std::make_unique<StaticProvider>(std::move(c), "environment keys"), false};
     }
 
-    ProviderPtr wrap(ProviderPtr inner, SessionKey key) {
+    /// `asked`: the session --duration is for, reused only while most of that duration remains.
+    ProviderPtr wrap(ProviderPtr inner, SessionKey key, bool asked) {
+        std::chrono::seconds least = m_options.min_ttl;
+        if (asked && m_options.duration) least = std::max(least, reuse_threshold(*m_options.duration));
         return std::make_unique<CachedProvider>(std::move(inner), std::move(key), m_deps.store, m_deps.clock,
-                                                m_options.min_ttl, m_deps.log);
+                                                least, m_deps.log);
     }
 
     const ChainOptions& m_options;
@@ -155,6 +168,10 @@ class ChainBuilder {
 };
 
 }  // namespace
+
+std::chrono::seconds reuse_threshold(std::chrono::seconds asked) {
+    return asked * k_asked_duration_reuse_percent / 100;
+}
 
 Result<ProviderPtr> build_key_session(const ProfileConfig& target, const std::string& key_profile,
                                       const ChainOptions& options, ChainDeps& deps) {

@@ -20,6 +20,10 @@ struct ChainOptions {
     bool use_session = true;                       ///< false with --no-session
     std::optional<std::chrono::seconds> duration;  ///< --duration, for the target profile's session
     std::chrono::seconds min_ttl{300};             ///< SESAME_MIN_TTL: reuse a session while more remains
+    /// GetSessionToken used directly / feeding a role (SESAME_SESSION_TTL, SESAME_CHAINED_SESSION_TTL).
+    std::chrono::seconds session_duration{3600}, chained_session_duration{8 * 3600};
+    /// SESAME_ASSUME_ROLE_TTL: every role session's length, over the profiles' duration_seconds.
+    std::optional<std::chrono::seconds> role_duration;
 };
 
 struct ChainDeps {
@@ -35,11 +39,16 @@ struct ChainDeps {
     std::map<std::string, std::string> environment_keys;
 };
 
-/// GetSessionToken lasts 1 hour for direct use and 8 hours when it only feeds a role (as
-/// aws-vault), so one MFA code covers a day of role sessions.
-inline constexpr std::chrono::seconds k_session_duration{3600};
-inline constexpr std::chrono::seconds k_chained_session_duration{8 * 3600};
+/// A role session lasts an hour unless its profile's duration_seconds or SESAME_ASSUME_ROLE_TTL
+/// says otherwise (GetSessionToken's lengths are ChainOptions' defaults, as aws-vault's).
 inline constexpr std::chrono::seconds k_role_duration{3600};
+
+/// A cached session is reused for an explicit --duration D only while at least this share of D
+/// remains (a longer-lived session is reused: what remains of it is at least that).
+inline constexpr int k_asked_duration_reuse_percent = 90;
+
+/// The least time a cached session must have left to be reused for an explicit --duration `asked`.
+std::chrono::seconds reuse_threshold(std::chrono::seconds asked);
 
 /// Builds the provider tree for a resolved profile, as aws-vault does:
 ///  - a profile with role_arn assumes it from its source (source_profile, its own stored keys,

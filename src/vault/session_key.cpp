@@ -31,6 +31,12 @@ SessionKey SessionKey::account_role(std::string profile, std::string role_arn) {
     return k;
 }
 
+SessionKey SessionKey::made_from(std::string source) const {
+    SessionKey k = *this;
+    k.m_inputs.push_back("from " + std::move(source));
+    return k;
+}
+
 std::string SessionKey::id() const {
     std::string out = kind + "\n" + profile;
     for (const auto& input : m_inputs) out += "\n" + input;

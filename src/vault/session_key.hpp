@@ -24,6 +24,11 @@ struct SessionKey {
     /// `--account`: AssumeRole of `role_arn` from `profile`'s own session.
     static SessionKey account_role(std::string profile, std::string role_arn);
 
+    /// This key, for a session made from another source than the usual one: `source` tells the
+    /// two apart (a role assumed with the long-term key itself under --no-session; a session made
+    /// from keys read from a file or the environment, named by their key id).
+    SessionKey made_from(std::string source) const;
+
     /// The store's key: kind, profile and the inputs, one per line (names cannot hold a newline).
     std::string id() const;
 

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "prompt/mfa_source.hpp"
+
 namespace sesame {
 namespace {
 
@@ -113,9 +115,13 @@ TEST(SettingsTable, EveryRowIsSesamesWithAParsingDefaultAndADoc) {
             auto d = parse_setting(s, s.name, s.default_value);
             EXPECT_TRUE(d) << d.error().message;
         }
-        // Durations and choices always have a value; their accessors rely on it.
-        if (s.type == SettingType::Duration || s.type == SettingType::Choice) {
+        // Choices always have a value, and durations unless the default is in words (read with
+        // optional_duration_setting); their accessors rely on it.
+        if (s.type == SettingType::Choice) {
             EXPECT_FALSE(s.default_value.empty());
+        }
+        if (s.type == SettingType::Duration) {
+            EXPECT_NE(s.default_value.empty(), s.default_doc.empty());
         }
         for (const auto& alias : s.aliases) EXPECT_FALSE(alias.name.starts_with("SESAME_")) << alias.name;
     }
@@ -200,8 +206,8 @@ TEST(CheckSettings, PassesGoodValuesAndNeverShowsASecret) {
 }
 
 constexpr SettingAlias k_aliases[] = {
-    {"AWS_VAULT_TEST_TTL"},
-    {"AWS_VAULT_TEST_OLD", "aws-vault's old name, read by no one"},
+    {"AWS_VAULT_TEST_TTL", "aws-vault"},
+    {"AWS_VAULT_TEST_OLD", "aws-vault", "aws-vault's old name, read by no one"},
 };
 
 TEST(SettingAliases, OwnNameWinsAnAliasStandsInAndARefusedOneNamesTheReplacement) {
@@ -230,6 +236,74 @@ TEST(SettingAliases, OwnNameWinsAnAliasStandsInAndARefusedOneNamesTheReplacement
     EXPECT_EQ(refused.error().message,
               "AWS_VAULT_TEST_OLD is set, but sesame does not read it: aws-vault's old name, read by no one");
     EXPECT_EQ(refused.error().hint, "set SESAME_TEST_TTL instead, or unset AWS_VAULT_TEST_OLD");
+}
+
+/// Issue 15: each of the other tools' variables a switcher has set is honoured (sesame's own
+/// name winning) or refused naming the replacement; none is ignored.
+TEST(SettingAliases, OtherToolsVariablesAreHonouredOrRefusedNeverIgnored) {
+    struct Case {
+        std::map<std::string, std::string> env;
+        std::string setting;
+        std::optional<SettingValue> value;  ///< nullopt: refused
+        std::string message = {};           ///< in the refusal
+    };
+    const std::vector<Case> cases{
+        {{{"AWS_ASSUME_ROLE_TTL", "2h"}}, "SESAME_ASSUME_ROLE_TTL", 2h},
+        {{{"AWS_ASSUME_ROLE_TTL", "2h"}, {"SESAME_ASSUME_ROLE_TTL", "30m"}}, "SESAME_ASSUME_ROLE_TTL", 30min},
+        {{{"AWS_SESSION_TOKEN_TTL", "12h"}}, "SESAME_SESSION_TTL", 12h},
+        {{{"AWS_SESSION_TTL", "24h"}}, "SESAME_SESSION_TTL", 24h},
+        {{{"AWS_SESSION_DURATION", "7200"}}, "SESAME_SESSION_TTL", 2h},  // aws-session: seconds
+        {{{"AWS_SESSION_TOKEN_TTL", "2h"}, {"AWS_SESSION_TTL", "3h"}}, "SESAME_SESSION_TTL", 2h},
+        {{{"AWS_CHAINED_SESSION_TOKEN_TTL", "10h"}}, "SESAME_CHAINED_SESSION_TTL", 10h},
+        {{{"AWS_FEDERATION_TOKEN_TTL", "20m"}}, "SESAME_FEDERATION_TOKEN_TTL", 20min},
+        {{{"AWS_MIN_TTL", "10m"}}, "SESAME_MIN_TTL", 10min},
+        {{{"AWS_VAULT_BACKEND", "file"}}, "SESAME_BACKEND", std::string("file")},
+        {{{"AWS_VAULT_PROMPT", "terminal"}}, "SESAME_PROMPT", std::string("terminal")},
+        {{{"AWS_VAULT_FILE_PASSPHRASE", "pw"}}, "SESAME_FILE_PASSPHRASE", std::string("pw")},
+        // Empty means unset, as in aws-vault.
+        {{{"AWS_ASSUME_ROLE_TTL", ""}}, "SESAME_MIN_TTL", 5min},
+        {{{"AWS_VAULT_BACKEND", "pass"}}, "SESAME_BACKEND", std::nullopt, "AWS_VAULT_BACKEND=\"pass\""},
+        {{{"AWS_VAULT_PROMPT", "ykman"}}, "SESAME_PROMPT", std::nullopt, "AWS_VAULT_PROMPT=\"ykman\""},
+        {{{"AWS_VAULT_FILE_DIR", "/home/u/.awsvault/keys"}},
+         "SESAME_FILE_DIR",
+         std::nullopt,
+         "AWS_VAULT_FILE_DIR is set, but sesame does not read it"},
+        // What STS accepts: GetSessionToken up to 36 hours, AssumeRole 12.
+        {{{"AWS_SESSION_TTL", "48h"}}, "SESAME_SESSION_TTL", std::nullopt, "it must be from 15m to 36h"},
+        {{{"AWS_ASSUME_ROLE_TTL", "13h"}},
+         "SESAME_ASSUME_ROLE_TTL",
+         std::nullopt,
+         "it must be from 15m to 12h"},
+        {{{"SESAME_SESSION_TTL", "10m"}}, "SESAME_SESSION_TTL", std::nullopt, "it must be from 15m to 36h"},
+        // Go's forms aws-vault accepts but sesame does not are refused, not misread.
+        {{{"AWS_ASSUME_ROLE_TTL", "1.5h"}},
+         "SESAME_ASSUME_ROLE_TTL",
+         std::nullopt,
+         "the numbers must be whole"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.setting);
+        const Setting* s = find_setting(c.setting);
+        ASSERT_NE(s, nullptr);
+        auto v = read_setting(env_of(c.env), *s);
+        if (c.value) {
+            ASSERT_TRUE(v) << v.error().message;
+            ASSERT_TRUE(*v);
+            EXPECT_EQ(**v, *c.value);
+        } else {
+            ASSERT_FALSE(v);
+            EXPECT_NE(v.error().message.find(c.message), std::string::npos) << v.error().message;
+            EXPECT_FALSE(check_settings(env_of(c.env))) << "every command refuses it";
+        }
+    }
+}
+
+/// SESAME_PROMPT's choices are the registered prompt drivers, no more and no fewer.
+TEST(SettingsTable, PromptChoicesAreTheRegisteredDrivers) {
+    std::vector<std::string> drivers, choices;
+    for (const auto& d : prompt_drivers()) drivers.emplace_back(d.name);
+    for (auto c : find_setting("SESAME_PROMPT")->choices) choices.emplace_back(c);
+    EXPECT_EQ(choices, drivers);
 }
 
 TEST(UnknownSettings, SuggestsTheSettingATypoMeansAndLeavesOtherProgramsNamesAlone) {

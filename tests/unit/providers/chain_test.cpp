@@ -182,6 +182,77 @@ TEST_F(ChainTest, NoSessionAssumesRoleDirectlyWithMfa) {
     EXPECT_EQ(form_value(http.requests[0].body, "TokenCode"), "123456");
 }
 
+/// Issue 15: a role whose source holds the MFA device (the usual aws-vault layout) got no MFA
+/// under --no-session, and that session was cached under the key of the MFA one.
+TEST_F(ChainTest, NoSessionSendsTheKeysMfaDeviceWithTheRoleAndCachesItApart) {
+    ProfileConfig role = admin;
+    role.mfa_serial.clear();  // only the source profile names the device
+    ChainOptions direct;
+    direct.use_session = false;
+    auto first = run(role, direct);
+    ASSERT_TRUE(first) << first.error().message;
+    ASSERT_EQ(http.actions(), (std::vector<std::string>{"AssumeRole"}));
+    EXPECT_EQ(form_value(http.requests[0].body, "SerialNumber"),
+              "arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice");
+    EXPECT_EQ(form_value(http.requests[0].body, "TokenCode"), "123456");
+
+    // With sessions: its own chain, not the --no-session role session.
+    auto chained = run(role);
+    ASSERT_TRUE(chained);
+    EXPECT_EQ(http.actions(), (std::vector<std::string>{"AssumeRole", "GetSessionToken", "AssumeRole"}));
+    EXPECT_NE(chained->access_key_id, first->access_key_id);
+    // And each is served from its own cache entry afterwards.
+    EXPECT_EQ(run(role, direct)->access_key_id, first->access_key_id);
+    EXPECT_EQ(run(role)->access_key_id, chained->access_key_id);
+    EXPECT_EQ(http.requests.size(), 3u);
+}
+
+/// Issue 15: -d 2h was answered with a cached session of 58 minutes.
+TEST_F(ChainTest, AnExplicitDurationIsNotServedByAShorterCachedSession) {
+    ASSERT_TRUE(run(*alice));  // a 1h session is cached
+    ChainOptions two_hours;
+    two_hours.duration = 2h;
+    ASSERT_TRUE(run(*alice, two_hours));
+    ASSERT_EQ(http.requests.size(), 2u) << "the cached hour is shorter than the 2h asked";
+    EXPECT_EQ(form_value(http.requests[1].body, "DurationSeconds"), "7200");
+
+    clock.advance(5min);  // 1h55m left: at least 90% of 2h
+    ASSERT_TRUE(run(*alice, two_hours));
+    EXPECT_EQ(http.requests.size(), 2u);
+    ChainOptions one_hour;
+    one_hour.duration = 1h;
+    ASSERT_TRUE(run(*alice, one_hour));
+    EXPECT_EQ(http.requests.size(), 2u) << "a longer session serves a shorter request";
+
+    clock.advance(10min);  // 1h45m left: less than 90% of 2h
+    ASSERT_TRUE(run(*alice, two_hours));
+    EXPECT_EQ(http.requests.size(), 3u);
+}
+
+/// SESAME_SESSION_TTL, SESAME_CHAINED_SESSION_TTL and SESAME_ASSUME_ROLE_TTL (aws-vault's
+/// AWS_SESSION_TOKEN_TTL, AWS_CHAINED_SESSION_TOKEN_TTL, AWS_ASSUME_ROLE_TTL) reach STS.
+TEST_F(ChainTest, ConfiguredSessionLengthsReachSts) {
+    ChainOptions o;
+    o.session_duration = 12h;
+    o.chained_session_duration = 10h;
+    o.role_duration = 2h;
+    ProfileConfig role = admin;
+    role.duration_seconds = 3600s;  // the variable wins, as in aws-vault
+    ASSERT_TRUE(run(*alice, o));
+    clock.advance(13h);  // past it: the role's chain makes its own
+    ASSERT_TRUE(run(role, o));
+    ASSERT_EQ(http.actions(), (std::vector<std::string>{"GetSessionToken", "GetSessionToken", "AssumeRole"}));
+    EXPECT_EQ(form_value(http.requests[0].body, "DurationSeconds"), "43200");
+    EXPECT_EQ(form_value(http.requests[1].body, "DurationSeconds"), "36000");
+    EXPECT_EQ(form_value(http.requests[2].body, "DurationSeconds"), "7200");
+
+    // --duration wins for the profile asked for.
+    o.duration = 45min;
+    clock.advance(3h);
+    ASSERT_TRUE(run(role, o));
+    EXPECT_EQ(form_value(http.requests.back().body, "DurationSeconds"), "2700");
+}
+
 TEST_F(ChainTest, PlainProfileGetsAOneHourSessionOrTheRequestedDuration) {
     ChainOptions o;
     o.duration = 2h;
