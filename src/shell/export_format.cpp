@@ -19,6 +19,32 @@ std::string powershell_quote(std::string_view s) {
     return out + "'";
 }
 
+/// Bytes that an unquoted `eval $(sesame export ...)` would change before eval sees them: field
+/// splitting joins whitespace runs into one space, and pathname expansion may replace a word.
+bool changed_by_unquoted_expansion(std::string_view s) {
+    return s.find_first_of(" \t\n\r\v\f*?[") != std::string_view::npos;
+}
+
+/// One POSIX sh statement that exports `name` = `value` and survives eval both as `eval "$(...)"`
+/// and unquoted `eval $(...)` (which joins every line into one, with single spaces): each
+/// statement ends with `;`, and a value with bytes the unquoted form would change is written
+/// without them, as printf %b octal escapes (a trailing `x` keeps trailing newlines).
+std::string sh_export(std::string_view name, std::string_view value) {
+    if (!changed_by_unquoted_expansion(value))
+        return fmt::format("export {}={};\n", name, shell_quote(value));
+    std::string escaped;
+    for (unsigned char c : value) {
+        if (c == '\\')
+            escaped += "\\\\";
+        else if (changed_by_unquoted_expansion(std::string_view(reinterpret_cast<const char*>(&c), 1)))
+            escaped += fmt::format("\\0{:03o}", c);
+        else
+            escaped.push_back(static_cast<char>(c));
+    }
+    return fmt::format("{0}=\"$(printf '%bx' {1})\"; export {0}=\"${{{0}%x}}\";\n", name,
+                       shell_quote(escaped));
+}
+
 }  // namespace
 
 Result<ExportFormat> parse_export_format(std::string_view name) {
@@ -33,9 +59,15 @@ Result<ExportFormat> parse_export_format(std::string_view name) {
 }
 
 std::string fish_quote(std::string_view s) {
-    // Inside fish single quotes only \\ and \' are escapes.
+    // Inside fish single quotes only \\ and \' are escapes. A newline is written outside them
+    // as \n, so that `eval (sesame export --format fish)`, which splits its input into lines,
+    // keeps it.
     std::string out = "'";
     for (char c : s) {
+        if (c == '\n') {
+            out += "'\\n'";
+            continue;
+        }
         if (c == '\\' || c == '\'') out.push_back('\\');
         out.push_back(c);
     }
@@ -105,7 +137,7 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
     for (const auto& name : stale) {
         switch (format) {
             case ExportFormat::ExportEnv:
-                out += fmt::format("unset {}\n", name);
+                out += fmt::format("unset {};\n", name);
                 break;
             case ExportFormat::Fish:
                 // `set -e` of an unset variable fails, and fish keeps that status through the
@@ -113,7 +145,7 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
                 out += fmt::format("set -e {}; or true;\n", name);
                 break;
             case ExportFormat::PowerShell:
-                out += fmt::format("Remove-Item Env:{} -ErrorAction SilentlyContinue\n", name);
+                out += fmt::format("Remove-Item Env:{} -ErrorAction SilentlyContinue;\n", name);
                 break;
             default:
                 break;
@@ -125,13 +157,13 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
                 out += fmt::format("{}={}\n", name, value);
                 break;
             case ExportFormat::ExportEnv:
-                out += fmt::format("export {}={}\n", name, shell_quote(value));
+                out += sh_export(name, value);
                 break;
             case ExportFormat::Fish:
                 out += fmt::format("set -gx {} {};\n", name, fish_quote(value));
                 break;
             case ExportFormat::PowerShell:
-                out += fmt::format("$env:{} = {}\n", name, powershell_quote(value));
+                out += fmt::format("$env:{} = {};\n", name, powershell_quote(value));
                 break;
             default:
                 break;

@@ -139,6 +139,36 @@ class ExportTest(SesameTestCase):
         self.assertOk(proc)
         self.assertTrue(json.loads(proc.stdout)["Arn"].startswith(ADMIN_ARN_PREFIX))
 
+    def test_every_eval_format_survives_unquoted_eval(self) -> None:
+        """SWISS TXT's aws-session is used as `eval $(aws-session)`, unquoted: the shell splits the
+        output into words and joins them with single spaces. Each shell's format must still set every
+        variable exactly, with a profile name full of shell syntax, and run nothing."""
+        canary = self.sb.root / "ran"
+        name = f"ops  $(touch {canary}) `touch {canary}` *"
+        self.sb.write_config(
+            section("alice") + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN)
+            # botocore reads section names with shlex: a name with spaces is quoted.
+            + f'[profile "{name}"]\nsource_profile = alice\nrole_arn = {ADMIN_ROLE_ARN}\n'
+        )
+        creds = self.export_json(name)
+        (self.sb.root / "ops").write_text("")  # a file the * could expand to
+        shells = [s for s in ("bash", "zsh", "dash") if shutil.which(s, path=self.sb.env["PATH"])]
+        self.assertIn("bash", shells)
+        show = 'printf "%s\\n%s\\n%s" "$AWS_SECRET_ACCESS_KEY" "$SESAME_PROFILE" "${AWS_PROFILE-unset}"'
+        for shell in shells:
+            with self.subTest(shell=shell):
+                script = f'cd {self.sb.root} && eval $("$0" export "$1" --format export-env) && {show}'
+                proc = self.sb.run_cmd([shell, "-c", script, sesame_bin(), name], env_extra=STALE)
+                self.assertOk(proc)
+                self.assertEqual(proc.stdout.split("\n"), [creds["SecretAccessKey"], name, "unset"])
+        fish = shutil.which("fish", path=self.sb.env["PATH"])
+        if fish:
+            script = f'eval ({sesame_bin()} export $argv[1] --format fish); and printf "%s\\n%s" "$SESAME_PROFILE" "$AWS_SECRET_ACCESS_KEY"'
+            proc = self.sb.run_cmd([fish, "--no-config", "-c", script, name], env_extra=STALE)
+            self.assertOk(proc)
+            self.assertEqual(proc.stdout.split("\n"), [name, creds["SecretAccessKey"]])
+        self.assertFalse(canary.exists(), "a profile name ran as a command")
+
     def test_fish_format_sourced_by_fish(self) -> None:
         fish = shutil.which("fish", path=self.sb.env["PATH"])
         if not fish:

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "temp_dir.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
@@ -50,18 +54,69 @@ TEST(ExportFormat, LongTermKeysHaveNoTokenOrExpiration) {
 TEST(ExportFormat, ShellQuotingSurvivesHostileBytes) {
     EXPECT_EQ(shell_quote("a'b"), "'a'\\''b'");
     std::string sh = render_export(ExportFormat::ExportEnv, temporary(), "eu-west-1", "dev");
-    EXPECT_NE(sh.find("export AWS_SECRET_ACCESS_KEY='se'\\''cr$et`x\nnew'\n"), std::string::npos) << sh;
-    EXPECT_NE(sh.find("unset AWS_PROFILE\n"), std::string::npos);
-    EXPECT_NE(sh.find("export AWS_REGION='eu-west-1'\n"), std::string::npos);
-    EXPECT_NE(sh.find("export SESAME_PROFILE='dev'\n"), std::string::npos);
+    // A newline would not survive an unquoted eval: written as printf %b octal.
+    EXPECT_NE(sh.find("AWS_SECRET_ACCESS_KEY=\"$(printf '%bx' 'se'\\''cr$et`x\\0012new')\"; "
+                      "export AWS_SECRET_ACCESS_KEY=\"${AWS_SECRET_ACCESS_KEY%x}\";\n"),
+              std::string::npos)
+        << sh;
+    EXPECT_NE(sh.find("unset AWS_PROFILE;\n"), std::string::npos);
+    EXPECT_NE(sh.find("export AWS_REGION='eu-west-1';\n"), std::string::npos);
+    EXPECT_NE(sh.find("export SESAME_PROFILE='dev';\n"), std::string::npos);
 
     std::string fish = render_export(ExportFormat::Fish, temporary(), "", "dev");
     EXPECT_NE(fish.find("set -e AWS_PROFILE; or true;\n"), std::string::npos)
         << "sourcing must end with status 0";
-    EXPECT_NE(fish.find("set -gx AWS_SECRET_ACCESS_KEY 'se\\'cr$et`x\nnew';"), std::string::npos) << fish;
+    EXPECT_NE(fish.find("set -gx AWS_SECRET_ACCESS_KEY 'se\\'cr$et`x'\\n'new';"), std::string::npos) << fish;
 
     std::string ps = render_export(ExportFormat::PowerShell, temporary(), "", "dev");
-    EXPECT_NE(ps.find("$env:AWS_SECRET_ACCESS_KEY = 'se''cr$et`x\nnew'"), std::string::npos) << ps;
+    EXPECT_NE(ps.find("$env:AWS_SECRET_ACCESS_KEY = 'se''cr$et`x\nnew';"), std::string::npos) << ps;
+}
+
+/// What `sh -c SCRIPT` prints, run with the shell at `shell`.
+std::string run_shell(const std::string& shell, const std::string& script) {
+    std::string command = shell + " -c '";
+    for (char c : script) command += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    command += "'";
+    FILE* p = ::popen(command.c_str(), "r");
+    if (!p) return "popen failed";
+    std::string out;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    ::pclose(p);
+    return out;
+}
+
+/// Issue 15: `eval $(sesame export --format export-env)`, unquoted as SWISS TXT's aws-session
+/// users type it, set nothing in bash and failed in zsh. Every byte of every value survives both
+/// evals in each POSIX shell here, and nothing in a value runs.
+TEST(ExportFormat, ExportEnvSurvivesQuotedAndUnquotedEvalInEveryShell) {
+    testing::TempDir dir;
+    const std::string canary = dir / "ran";
+    Credentials c = temporary();
+    c.secret_access_key =
+        Secret("se'cr$et`x\nnew\\n  two\tspaces*?[a] $(touch " + canary + ") `touch " + canary + "` \"q\"\n");
+    const std::string profile = "dev  * $(touch " + canary + ")";
+    const std::string file = dir / "exports";
+    std::ofstream(file) << render_export(ExportFormat::ExportEnv, c, "eu-west-1", profile);
+    // Files a pathname expansion of the values could match.
+    std::ofstream(dir / "a") << "";
+    std::ofstream(dir / "dev") << "";
+
+    int shells = 0;
+    for (std::string shell : {"/bin/sh", "/bin/bash", "/bin/dash", "/usr/bin/zsh", "/bin/zsh"}) {
+        if (!std::filesystem::exists(shell)) continue;
+        ++shells;
+        for (std::string eval : {"eval \"$(cat " + file + ")\"", "eval $(cat " + file + ")"}) {
+            SCOPED_TRACE(shell + ": " + eval);
+            std::string out =
+                run_shell(shell, "cd " + dir.path() + " && AWS_PROFILE=stale; export AWS_PROFILE; " + eval +
+                                     " && printf '%s|%s|%s|%s' \"$AWS_SECRET_ACCESS_KEY\" " +
+                                     "\"$SESAME_PROFILE\" \"$AWS_REGION\" \"${AWS_PROFILE-unset}\"");
+            EXPECT_EQ(out, c.secret_access_key.reveal() + "|" + profile + "|eu-west-1|unset");
+            EXPECT_FALSE(std::filesystem::exists(canary)) << "a value ran as a command";
+        }
+    }
+    EXPECT_GT(shells, 0);
 }
 
 TEST(ExportFormat, IniAndEnv) {
