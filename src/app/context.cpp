@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/settings.hpp"
+#include "config/file_keys.hpp"
 #include "platform/process.hpp"
 #include "util/time.hpp"
 #include "vault/kernel_keyring.hpp"
@@ -116,13 +117,18 @@ Result<std::set<std::string>> Context::stored_key_profiles() {
     return *m_key_profiles;
 }
 
-Result<ProfileConfig> Context::resolve(const std::string& name, const std::string& region) {
+Result<ProfileConfig> Context::resolve(const std::string& name, const std::string& region,
+                                       const std::string& keys_from_environment) {
     auto config = this->config();
     if (!config) return std::unexpected(config.error());
     auto stored = stored_key_profiles();
     if (!stored) return std::unexpected(stored.error());
     ResolveOptions options;
-    options.has_stored_keys = [&](const std::string& p) { return stored->count(p) > 0; };
+    // Keys in the store or in the AWS files (app/key_sources) make a profile one that holds keys.
+    options.has_stored_keys = [&](const std::string& p) {
+        return stored->count(p) > 0 || has_file_keys(*m_config, p) ||
+               (!keys_from_environment.empty() && p == keys_from_environment);
+    };
     options.region = region;
     auto profile = resolve_profile(**config, m_env, name, options);
     if ((*config)->damaged()) {
@@ -143,7 +149,10 @@ Result<ProfileConfig> Context::resolve(const std::string& name, const std::strin
 Result<bool> Context::edit_config(const TextEdit& edit) {
     auto loaded = config();
     if (!loaded) return std::unexpected(loaded.error());
-    const std::string path = (*loaded)->paths().config;
+    return edit_aws_file((*loaded)->paths().config, edit);
+}
+
+Result<bool> Context::edit_aws_file(const std::string& path, const TextEdit& edit) {
     auto target = resolve_symlinks(path);
     if (!target) return std::unexpected(std::move(target.error()));
     auto dir = target->substr(0, target->find_last_of('/'));

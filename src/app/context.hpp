@@ -55,7 +55,10 @@ class Context {
     Result<std::set<std::string>> stored_key_profiles();
     /// Resolves a profile from the config, counting profiles with stored keys as defined;
     /// `region` (--region) over every other.
-    Result<ProfileConfig> resolve(const std::string& name, const std::string& region = "");
+    /// `keys_from_environment`: a profile that holds keys without any in the store or the files
+    /// (the environment's, app/key_sources): it may be missing from the files, as in botocore.
+    Result<ProfileConfig> resolve(const std::string& name, const std::string& region = "",
+                                  const std::string& keys_from_environment = "");
     /// The profiles whose credentials come from `key_profile`'s stored key: it, and every profile
     /// whose source_profile chain reaches it (a profile that does not resolve caches nothing).
     /// Their cached sessions die with the key (KeyService).
@@ -79,6 +82,8 @@ class Context {
     /// the file atomically (its link target, with its mode), unless it changed meanwhile. The
     /// one way sesame writes the user's config: add, MFA discovery, mfa-setup.
     Result<bool> edit_config(const TextEdit& edit);
+    /// The same for another of the user's AWS files (the credentials file: `sesame import`).
+    Result<bool> edit_aws_file(const std::string& path, const TextEdit& edit);
 
   private:
     Env m_env;

@@ -25,13 +25,13 @@ std::string pick_profile(const Context& ctx, const std::string& given) {
 }
 
 CredentialSource::CredentialSource(Context& ctx, std::string name, ProfileConfig profile,
-                                   ChainOptions options, std::set<std::string> stored,
+                                   ChainOptions options, std::unique_ptr<KeySources> keys,
                                    std::optional<Secret> mfa_code)
     : m_ctx(ctx),
       m_name(std::move(name)),
       m_profile(std::move(profile)),
       m_options(options),
-      m_stored(std::move(stored)),
+      m_keys(std::move(keys)),
       m_mfa(ctx.mfa_source(), std::move(mfa_code)),
       m_sts(make_clients()) {}
 
@@ -65,16 +65,24 @@ Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
     options.chained_session_duration = duration_setting(env, "SESAME_CHAINED_SESSION_TTL").value();
     options.role_duration = optional_duration_setting(env, "SESAME_ASSUME_ROLE_TTL").value();
 
-    auto profile = ctx.resolve(name, request.region);
+    // botocore's order: the environment's long-term keys come first unless a profile is named.
+    auto env_keys = long_term_environment_keys(ctx.chain_environment().first);
+    if (env_keys && !request.profile.empty()) {
+        ctx.log().debug(fmt::format("AWS_ACCESS_KEY_ID is not used: profile \"{}\" was named", name));
+        env_keys.reset();
+    }
+    auto profile = ctx.resolve(name, request.region, env_keys ? name : "");
     if (!profile) return std::unexpected(profile.error());
     for (const auto& w : profile->warnings) ctx.log().warn(w);
     auto stored = ctx.stored_key_profiles();  // already loaded by resolve()
     if (!stored) return std::unexpected(stored.error());
+    auto keys = std::make_unique<KeySources>(ctx.store(), *stored, **ctx.config(), ctx.log());
+    if (env_keys) keys->use_environment_for(name, std::move(*env_keys));
 
     std::optional<Secret> code;
     if (!request.mfa_token.empty()) code = Secret(request.mfa_token);
     std::unique_ptr<CredentialSource> source(
-        new CredentialSource(ctx, name, std::move(*profile), options, *stored, std::move(code)));
+        new CredentialSource(ctx, name, std::move(*profile), options, std::move(keys), std::move(code)));
     source->m_account = request.account;
     source->m_role = request.role;
     if (request.role.empty() || request.role.find_first_of("/: ") != std::string::npos)
@@ -90,9 +98,10 @@ Result<Credentials> CredentialSource::fetch() {
                    m_mfa,
                    *m_sts,
                    m_ctx.log(),
-                   [this](const std::string& p) { return m_stored.count(p) > 0; },
+                   [this](const std::string& p) { return m_keys->has(p); },
                    std::move(process_env),
-                   std::move(environment_keys)};
+                   std::move(environment_keys),
+                   [this](const std::string& p) { return m_keys->open(p); }};
     auto provider = build_provider(m_profile, m_options, deps);
     if (!provider) return std::unexpected(provider.error());
     if (m_account) {

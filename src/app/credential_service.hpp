@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/context.hpp"
+#include "app/key_sources.hpp"
 #include "aws/credentials.hpp"
 #include "config/profile.hpp"
 #include "providers/chain.hpp"
@@ -56,12 +57,12 @@ class CredentialSource {
     /// --account: AssumeRole into the account from `base`, cached like any role session.
     Result<ProviderPtr> account_role(ProviderPtr base, ChainDeps& deps);
     CredentialSource(Context& ctx, std::string name, ProfileConfig profile, ChainOptions options,
-                     std::set<std::string> stored, std::optional<Secret> mfa_code);
+                     std::unique_ptr<KeySources> keys, std::optional<Secret> mfa_code);
     Context& m_ctx;
     std::string m_name;
     ProfileConfig m_profile;
     ChainOptions m_options;
-    std::set<std::string> m_stored;
+    std::unique_ptr<KeySources> m_keys;
     MfaCodes m_mfa;
     std::unique_ptr<ServiceClients> m_sts;
     std::optional<std::string> m_account;  ///< as given; resolved to an id on first fetch

@@ -5,6 +5,7 @@
 #include "cli/cli11.hpp"
 #include "cli/exec.hpp"
 #include "cli/export.hpp"
+#include "cli/import.hpp"
 #include "cli/list.hpp"
 #include "cli/lock.hpp"
 #include "cli/login.hpp"
@@ -22,6 +23,7 @@ namespace {
 /// Constant data: no constructor runs at start.
 constexpr Command k_commands[] = {
     {"add", "Store a profile's long-term access key in the encrypted vault", declare_add},
+    {"import", "Move long-term keys from ~/.aws/credentials into the encrypted store", declare_import},
     {"list", "List profiles, stored keys, MFA serials and cached sessions", declare_list},
     {"exec", "Run a command with temporary credentials for a profile", declare_exec},
     {"export", "Print temporary credentials (env, export-env, json, ini, fish, powershell)", declare_export},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "config/aws_config.hpp"
@@ -256,6 +257,56 @@ Result<std::string> set_profile_key(std::string_view config_text, std::string_vi
                                 key, profile),
                     fmt::format("add \"{} = …\" to the profile's section by hand", key));
     }
+    return out;
+}
+
+Result<std::string> remove_profile_keys(std::string_view text, std::string_view profile,
+                                        std::span<const std::string_view> keys, std::string_view path,
+                                        bool config_file) {
+    // A credentials-file section is the profile's name as written; a config-file one is the
+    // section botocore files under it ([default], [profile NAME], [profile "NAME"]).
+    auto is_target = [&](std::string_view section) {
+        return config_file ? profile_of(section) == profile : section == profile;
+    };
+    auto before = parse_ini(std::string(text), std::string(path));
+    if (!before) return std::unexpected(std::move(before.error()));
+    const std::vector<Line> lines = split_lines(text);
+    const std::vector<Section> sections = scan(text, lines);
+    auto removed = [&](std::string_view key) {
+        return std::find(keys.begin(), keys.end(), to_lower(key)) != keys.end();
+    };
+    std::vector<bool> drop(lines.size(), false);
+    for (const Section& section : sections) {
+        if (!is_target(section.name)) continue;
+        for (const Option& o : section.options)
+            if (removed(o.key))
+                for (size_t i = o.line; i < o.end_line; ++i) drop[i] = true;
+    }
+    std::string out(text.substr(0, lines.empty() ? text.size() : lines.front().begin));  // a BOM
+    for (size_t i = 0; i < lines.size(); ++i)
+        if (!drop[i]) out.append(text.substr(lines[i].begin, lines[i].next - lines[i].begin));
+
+    // Read back: the same sections, each with the same settings, less exactly those keys.
+    auto after = parse_ini(out, std::string(path));
+    bool same = after && after->size() == before->size();
+    for (size_t i = 0; same && i < before->size(); ++i) {
+        same = before->name(i) == after->name(i);
+        const bool target = is_target(before->name(i));
+        for (const auto& [name, value] : before->section(i).entries) {
+            if (!same) break;
+            same = target && removed(name) ? !after->section(i).find(name)
+                                           : same_value(&value, after->section(i).find(name));
+        }
+        if (same) {
+            for (const auto& [name, value] : after->section(i).entries)
+                same = same && before->section(i).find(name);
+        }
+    }
+    if (!same)
+        return fail(
+            fmt::format("{}: cannot remove the keys of profile \"{}\" without changing other settings", path,
+                        profile),
+            "remove its aws_access_key_id and aws_secret_access_key lines by hand");
     return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,14 @@ std::string profile_section_header(std::string_view profile);
 Result<std::string> set_profile_key(std::string_view config_text, std::string_view profile,
                                     std::string_view key, std::string_view value,
                                     std::string_view path = "~/.aws/config");
+
+/// Returns `text` (the AWS credentials file, or with `config_file` the config file) without the
+/// lines of `keys` (lowercase; continuation lines included) in every section of `profile` (in
+/// the credentials file the section named so; in the config file each one botocore files under
+/// it), everything else byte for byte. Read back, every other setting must be unchanged, or the
+/// edit is refused. `sesame import` takes keys out of the files with it.
+Result<std::string> remove_profile_keys(std::string_view text, std::string_view profile,
+                                        std::span<const std::string_view> keys, std::string_view path,
+                                        bool config_file);
 
 }  // namespace sesame

@@ -20,6 +20,7 @@ struct Built {
     /// which a role above must then send with its AssumeRole.
     bool long_term_key = false;
     std::string unsent_mfa;
+    std::string made_from;  ///< LongTermKeys::made_from of the keys at the chain's root
 };
 
 class ChainBuilder {
@@ -74,16 +75,24 @@ class ChainBuilder {
 
     Result<Built> build_keys(const ProfileConfig& p, bool is_target, bool feeds_role,
                              const std::string& wanted_mfa) {
-        ProviderPtr keys = std::make_unique<VaultKeysProvider>(m_deps.store, p.name);
+        auto source = m_deps.long_term_keys
+                          ? m_deps.long_term_keys(p.name)
+                          : Result<LongTermKeys>(LongTermKeys{
+                                std::make_unique<VaultKeysProvider>(m_deps.store, p.name), "", false});
+        if (!source) return std::unexpected(source.error());
+        ProviderPtr keys = std::move(source->provider);
+        if (source->temporary) return Built{std::move(keys), false};
         std::string mfa = wanted_mfa.empty() ? p.mfa_serial : wanted_mfa;
-        if (!m_options.use_session) return Built{std::move(keys), false, true, mfa};
+        if (!m_options.use_session) return Built{std::move(keys), false, true, mfa, source->made_from};
         std::chrono::seconds duration =
             feeds_role ? m_options.chained_session_duration : m_options.session_duration;
         if (is_target && m_options.duration) duration = *m_options.duration;
         auto session =
             std::make_unique<SessionTokenProvider>(std::move(keys), m_sts, m_deps.mfa, mfa, duration);
-        return Built{wrap(std::move(session), SessionKey::session_token(p.name, mfa), is_target),
-                     !mfa.empty()};
+        SessionKey key = SessionKey::session_token(p.name, mfa);
+        if (!source->made_from.empty()) key = key.made_from(source->made_from);
+        return Built{wrap(std::move(session), std::move(key), is_target), !mfa.empty(), false, "",
+                     source->made_from};
     }
 
     Result<Built> build_role(const ProfileConfig& p, bool is_target, const std::string& wanted_mfa) {
@@ -128,10 +137,14 @@ class ChainBuilder {
         if (mfa_here) in.mfa_serial = mfa;
 
         SessionKey key = SessionKey::role(p.name, p.role_arn, p.external_id, p.role_session_name, mfa);
-        if (source->long_term_key) key = key.made_from("long-term key");
+        if (source->long_term_key)
+            key = key.made_from("long-term key" + (source->made_from.empty() ? "" : " " + source->made_from));
+        else if (!source->made_from.empty())
+            key = key.made_from(source->made_from);
         auto role = std::make_unique<AssumeRoleProvider>(std::move(source->provider), m_sts, m_deps.mfa,
                                                          std::move(in));
-        return Built{wrap(std::move(role), std::move(key), is_target), source->mfa_satisfied || mfa_here};
+        return Built{wrap(std::move(role), std::move(key), is_target), source->mfa_satisfied || mfa_here,
+                     false, "", source->made_from};
     }
 
     /// credential_source = Environment: botocore's EnvProvider, the keys in sesame's own

@@ -26,6 +26,17 @@ struct ChainOptions {
     std::optional<std::chrono::seconds> role_duration;
 };
 
+/// A profile's long-term keys, as the chain takes them.
+struct LongTermKeys {
+    ProviderPtr provider;
+    /// Empty for the store's keys; else what tells sessions made from these keys apart in the
+    /// cache (the key id of keys read from a file or the environment).
+    std::string made_from;
+    /// The keys are a session already (a credentials file with aws_session_token): used as
+    /// they are, as botocore does, never sent to GetSessionToken.
+    bool temporary = false;
+};
+
 struct ChainDeps {
     const Clock& clock;
     SecretStore& store;
@@ -37,6 +48,8 @@ struct ChainDeps {
     /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN / AWS_SECURITY_TOKEN as sesame
     /// found them (kept out of process_env): what credential_source = Environment assumes with.
     std::map<std::string, std::string> environment_keys;
+    /// The long-term keys of a profile has_stored_keys said has some; unset: the store's.
+    std::function<Result<LongTermKeys>(const std::string&)> long_term_keys = {};
 };
 
 /// A role session lasts an hour unless its profile's duration_seconds or SESAME_ASSUME_ROLE_TTL
