@@ -79,8 +79,8 @@ constexpr Setting k_settings[] = {
     {.name = "SESAME_PROMPT_COLORS",
      .type = T::Flag,
      .default_value = "",
-     .doc = "Colours in the prompt segment: on or off, over NO_COLOR and the terminal (AWS_SESSION_COLORS "
-            "stands for it).",
+     .doc = "Colours in the prompt segment: on or off, over NO_COLOR and the terminal (aws-session's "
+            "AWS_SESSION_COLORS and AWS_SESSION_COLOR stand for it).",
      .default_doc =
          "auto: on when TERM is set and not dumb, NO_COLOR is unset and the terminal has 8 colours "
          "or more (tput colors, asked once by sesame init)",
