@@ -87,6 +87,21 @@ class ShellRefreshTest(SesameTestCase):
         t.send("exit")
         self.assertEqual(t.wait(), 0)
 
+    def test_account_is_known_from_the_role_and_omitted_when_unknown(self) -> None:
+        def variables(*args: str) -> dict[str, str]:
+            proc = self.sb.run(["export", *args, "--format", "env"])
+            self.assertOk(proc)
+            return dict(line.split("=", 1) for line in proc.stdout.splitlines() if line)
+
+        mark = self.moto.mark()
+        self.assertEqual(variables("admin")["SESAME_ACCOUNT"], ACCOUNT)  # the role ARN's
+        self.assertEqual([c["action"] for c in self.moto.sts_calls(mark)], ["GetSessionToken", "AssumeRole"],
+                         "the account is read from the config, not asked of AWS")
+        plain = variables("alice")  # a user's session without mfa_serial: the account is not known
+        self.assertNotIn("SESAME_ACCOUNT", plain)
+        self.assertNotIn("SESAME_REFRESH_OPTIONS", plain)
+        self.assertEqual(variables("alice", "--account", self.dev_id)["SESAME_ACCOUNT"], self.dev_id)
+
     def test_export_refresh_reads_only_what_sesame_writes(self) -> None:
         env = {"SESAME_PROFILE": "admin"}
         proc = self.sb.run(["export", "--refresh", "--format", "json"], env_extra=env)
