@@ -14,7 +14,8 @@ namespace {
 
 constexpr std::string_view k_variable = "SESAME_REFRESH_OPTIONS";
 
-bool all_of(std::string_view s, size_t min, size_t max, bool (*ok)(char)) {
+/// `s` has `min` to `max` characters, each one `ok`.
+bool made_of(std::string_view s, size_t min, size_t max, bool (*ok)(char)) {
     return s.size() >= min && s.size() <= max && std::all_of(s.begin(), s.end(), ok);
 }
 
@@ -87,17 +88,17 @@ Result<void> apply_refresh_options(std::string_view text, CredentialRequest& req
         if (i + 1 >= w.size()) return bad(fmt::format("{} has no value", flag));
         const std::string_view value = w[++i];
         if (flag == "--account") {
-            if (!all_of(value, 12, 12, is_digit)) return bad("--account is not a 12-digit account id");
+            if (!made_of(value, 12, 12, is_digit)) return bad("--account is not a 12-digit account id");
             request.account = std::string(value);
         } else if (flag == "--role") {
-            if (!all_of(value, 1, 64, is_role_char)) return bad("--role is not a role name");
+            if (!made_of(value, 1, 64, is_role_char)) return bad("--role is not a role name");
             request.role = std::string(value);
             role = true;
         } else if (flag == "--region") {
-            if (!all_of(value, 1, 64, is_region_char)) return bad("--region is not a region name");
+            if (!made_of(value, 1, 64, is_region_char)) return bad("--region is not a region name");
             request.region = std::string(value);
         } else {
-            if (!all_of(value, 1, 6, is_digit)) return bad("--duration is not a number of seconds");
+            if (!made_of(value, 1, 6, is_digit)) return bad("--duration is not a number of seconds");
             request.duration = std::string(value);
         }
     }
