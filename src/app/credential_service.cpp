@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "app/accounts.hpp"
+#include "app/refresh_options.hpp"
 #include "app/settings.hpp"
 #include "app/user_key.hpp"
 #include "aws/arn.hpp"
@@ -162,12 +163,25 @@ std::string CredentialSource::region() const {
     return m_profile.region;
 }
 
+std::string CredentialSource::account_id() const {
+    if (m_account) return m_account_id;
+    const bool role =
+        chain_assumes_role(m_profile, [this](const std::string& p) { return m_keys->has(p); });
+    auto arn = parse_arn(role ? m_profile.role_arn : m_profile.mfa_serial);
+    const bool id = arn && arn->account.size() == 12 &&
+                    std::all_of(arn->account.begin(), arn->account.end(),
+                                [](unsigned char c) { return std::isdigit(c); });
+    return id ? arn->account : "";
+}
+
 Result<ObtainedCredentials> obtain_credentials(Context& ctx, const CredentialRequest& request) {
     auto source = CredentialSource::open(ctx, request);
     if (!source) return std::unexpected(source.error());
     auto creds = (*source)->fetch();
     if (!creds) return std::unexpected(creds.error());
-    return ObtainedCredentials{std::move(*creds), (*source)->name(), (*source)->region()};
+    const std::string account = (*source)->account_id();
+    return ObtainedCredentials{std::move(*creds), (*source)->name(), (*source)->region(), account,
+                               refresh_options_text(request, account)};
 }
 
 }  // namespace sesame

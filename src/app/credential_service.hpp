@@ -29,7 +29,10 @@ struct CredentialRequest {
 struct ObtainedCredentials {
     Credentials credentials;
     std::string profile;
-    std::string region;  ///< resolved region, may be empty
+    std::string region;   ///< resolved region, may be empty
+    std::string account;  ///< the account id when known (CredentialSource::account_id)
+    /// The flags to obtain them again, for a shell's refresh (app/refresh_options).
+    std::string refresh_options;
 };
 
 /// A resolved profile that can fetch credentials again and again (a long-running endpoint
@@ -46,6 +49,10 @@ class CredentialSource {
     const ProfileConfig& profile() const { return m_profile; }
     /// The profile's region (after the environment and inheritance), as botocore resolves it.
     std::string region() const;
+    /// The account the credentials are for, when known without asking AWS (the prompt shows it):
+    /// --account's id (once fetched), the role's of a chain that ends in AssumeRole, the MFA
+    /// device's of the user's own keys or session; empty otherwise.
+    std::string account_id() const;
     /// For a long-running process: keeps in memory only the vault keys of this profile's chain
     /// (itself and its source_profiles) and forgets the vault passphrase (SecretStore::confine).
     /// Call between fetches, from the thread that fetches.

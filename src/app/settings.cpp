@@ -38,6 +38,10 @@ constexpr SettingAlias k_prompt_aliases[] = {{"AWS_VAULT_PROMPT", "aws-vault"}};
 
 using T = SettingType;
 
+// aws-session (ksperling) documents AWS_SESSION_COLORS; its script reads AWS_SESSION_COLOR.
+constexpr SettingAlias k_prompt_colors_aliases[] = {{.name = "AWS_SESSION_COLORS"},
+                                                    {.name = "AWS_SESSION_COLOR"}};
+
 // One row per variable. Defaults are written as a user would write them and parsed by the same
 // parser as a value that is set (a unit test parses each one).
 constexpr Setting k_settings[] = {
@@ -131,6 +135,25 @@ constexpr Setting k_settings[] = {
      .type = T::String,
      .default_value = "",
      .doc = "Set by sesame for the command: the profile its credentials are for; prompt reads it."},
+    {.name = "SESAME_ACCOUNT",
+     .type = T::String,
+     .default_value = "",
+     .doc = "Set by sesame for the command: the account id of its credentials, when known without asking AWS "
+            "(from the role or the MFA device); prompt shows it."},
+    {.name = "SESAME_REFRESH_OPTIONS",
+     .type = T::String,
+     .default_value = "",
+     .doc = "Set by sesame for the command: the flags that obtained its credentials (--account, --role, "
+            "--region, --duration, --no-session), which export --refresh, a shell's refresh, uses again."},
+    {.name = "SESAME_PROMPT_COLORS",
+     .type = T::Flag,
+     .default_value = "",
+     .doc = "Colours in the prompt segment: on or off, over NO_COLOR and the terminal (aws-session's "
+            "AWS_SESSION_COLORS and AWS_SESSION_COLOR stand for it).",
+     .default_doc =
+         "auto: on when TERM is set and not dumb, NO_COLOR is unset and the terminal has 8 colours "
+         "or more (tput colors, asked once by sesame init)",
+     .aliases = k_prompt_colors_aliases},
     {.name = "SESAME_ORIGINAL_ZDOTDIR",
      .type = T::String,
      .default_value = "",

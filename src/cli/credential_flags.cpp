@@ -6,7 +6,9 @@ void declare_credential_flags(CommandFlags& flags, CredentialRequest& request, A
     flags.positional(
         "profile", request.profile,
         "Profile from ~/.aws/config (default: $AWS_DEFAULT_PROFILE, $AWS_PROFILE, then \"default\")");
-    flags.option("-d,--duration", request.duration, "DURATION", "Session length, e.g. 1h, 90m, 3600s");
+    // --session-duration is aws-session's (ksperling) name for it, in seconds: bare numbers are seconds.
+    flags.option("-d,--duration,--session-duration", request.duration, "DURATION",
+                 "Session length: seconds (3600) or 1h, 90m, 1h30m");
     flags.flag("-n,--no-session", request.no_session,
                "Use the stored keys directly, without GetSessionToken");
     flags.option("--region", request.region, "REGION",

@@ -51,7 +51,10 @@ const std::vector<OtherVariable>& other_variables() {
          "The browser login opens (a :-separated list; %s stands for the URL), else xdg-open (open on "
          "macOS)."},
         {"SHELL", E::Read, "The shell exec runs without a command, and that shell starts."},
-        {"NO_COLOR", E::Read, "Set: the prompt segment has no colours."},
+        {"NO_COLOR", E::Read,
+         "Set and not empty: the prompt segment has no colours, unless SESAME_PROMPT_COLORS says otherwise."},
+        {"TERM", E::Read,
+         "Unset or dumb: the prompt segment has no colours (unless SESAME_PROMPT_COLORS says so)."},
         {"COLORFGBG", E::Read, "mfa-setup --qr auto: the terminal's colours, to draw a QR code that scans."},
         {"XDG_DATA_HOME", E::Read, "Where the vault lives by default ($XDG_DATA_HOME/sesame)."},
         {"XDG_CACHE_HOME", E::Read,
@@ -63,6 +66,9 @@ const std::vector<OtherVariable>& other_variables() {
         {"HOME", E::Read, "Where ~/.aws and the XDG defaults are."},
 
         {"AWS_SESSION_TOKEN", E::SetForCommand, "The session token of the temporary credentials."},
+        {"AWS_SECURITY_TOKEN", E::SetForCommand,
+         "The session token again, under the old name that boto 2 and other old tools read; an inherited "
+         "one is removed."},
         {"AWS_CREDENTIAL_EXPIRATION", E::SetForCommand, "When the credentials expire (RFC 3339, UTC)."},
         {"AWS_CONTAINER_CREDENTIALS_FULL_URI", E::SetForCommand,
          "exec --ecs-server: the loopback endpoint's URL."},
@@ -72,7 +78,6 @@ const std::vector<OtherVariable>& other_variables() {
         {"AWS_EC2_METADATA_SERVICE_ENDPOINT", E::SetForCommand,
          "exec --ec2-server: the loopback instance-metadata endpoint."},
 
-        {"AWS_SECURITY_TOKEN", E::RemovedFromCommand, "Removed: an old name of AWS_SESSION_TOKEN."},
         {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", E::RemovedFromCommand,
          "Removed, so that SDKs use the credentials sesame gives."},
         {"AWS_EC2_METADATA_DISABLED", E::RemovedFromCommand,

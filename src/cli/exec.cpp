@@ -74,13 +74,17 @@ std::map<std::string, std::string> child_environment(
     for (const char* stale :
          {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
           "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SESAME_PROFILE",
-          "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-          "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-          "AWS_EC2_METADATA_SERVICE_ENDPOINT"}) {
+          "SESAME_ACCOUNT", "SESAME_REFRESH_OPTIONS", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT"}) {
         env.erase(stale);
     }
     for (const auto& [name, value] : extra) env[name] = value;
     return env;
+}
+
+SessionLabels labels_of(const ObtainedCredentials& obtained) {
+    return SessionLabels{obtained.account, obtained.refresh_options};
 }
 
 Result<int> run_exec(const ExecOptions& options, Context& ctx) {
@@ -91,7 +95,7 @@ Result<int> run_exec(const ExecOptions& options, Context& ctx) {
     ctx.log().debug("exec " + command.front());
     Error err = exec_replace(
         command, child_environment(ctx.env(), credential_variables(obtained->credentials, obtained->region,
-                                                                   obtained->profile)));
+                                                                   obtained->profile, labels_of(*obtained))));
     return std::unexpected(std::move(err));
 }
 

@@ -8,6 +8,7 @@
 #include "app/credential_service.hpp"
 #include "app/endpoint_session.hpp"
 #include "cli/command.hpp"
+#include "shell/export_format.hpp"
 
 namespace sesame {
 
@@ -26,10 +27,14 @@ CommandRun declare_exec(CommandFlags& flags);
 Result<int> run_exec(const ExecOptions& options, Context& ctx);
 
 /// The child's environment: the parent's, minus every variable that could make an SDK pick other
-/// credentials or a profile (AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN, stale keys,
+/// credentials or a profile (AWS_PROFILE, AWS_DEFAULT_PROFILE, stale keys,
 /// tokens and expirations, endpoint variables — also those inherited from an enclosing sesame
 /// shell), plus `extra` (the new credentials, or an endpoint's variables).
 std::map<std::string, std::string> child_environment(
     const Env& parent, const std::vector<std::pair<std::string, std::string>>& extra);
+
+/// What exec, shell and export tell the command besides the credentials: the account for the
+/// prompt, the flags for the shell's refresh.
+SessionLabels labels_of(const ObtainedCredentials& obtained);
 
 }  // namespace sesame

@@ -1,20 +1,40 @@
 #include "cli/prompt_command.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <memory>
 
 #include "app/settings.hpp"
 #include "shell/prompt_segment.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 
 namespace sesame {
+namespace {
+
+Result<bool> prompt_color(const PromptOptions& options, const Env& env) {
+    if (options.color == "always") return true;
+    if (options.color == "never") return false;
+    if (options.color != "auto")
+        return fail(fmt::format("--color {}: use auto, always or never", options.color));
+    auto chosen = read_setting(env, *find_setting("SESAME_PROMPT_COLORS"));
+    if (!chosen) return std::unexpected(std::move(chosen.error()));
+    if (*chosen) return std::get<bool>(**chosen);
+    std::optional<int> colors;
+    if (options.terminal_colors >= 0) colors = options.terminal_colors;
+    return prompt_wants_color(env, colors);
+}
+
+}  // namespace
 
 CommandRun declare_prompt(CommandFlags& flags) {
     auto options = std::make_shared<PromptOptions>();
     flags.option("--shell", options->shell, "SHELL", "bash, zsh, fish or plain (how colours are marked)");
-    flags.option("--color", options->color, "WHEN", "auto, always or never");
+    flags.option("--color", options->color, "WHEN",
+                 "auto (SESAME_PROMPT_COLORS, else NO_COLOR and the terminal decide), always or never");
+    flags.option("--terminal-colors", options->terminal_colors, "N",
+                 "How many colours the terminal has (tput colors); auto wants 8 or more. The init "
+                 "scripts pass it");
     flags.flag("--seconds-left", options->seconds_left,
                "Print the seconds the credentials have left (negative once expired)");
     flags.example("Example: PS1='$(sesame prompt --shell plain)'\"$PS1\"");
@@ -39,16 +59,17 @@ Result<int> run_prompt(const PromptOptions& options, Context& ctx) {
     }
     auto shell = parse_prompt_shell(options.shell);
     if (!shell) return fail(fmt::format("--shell {}: use bash, zsh, fish or plain", options.shell));
-    bool color;
-    if (options.color == "always")
-        color = true;
-    else if (options.color == "never")
-        color = false;
-    else if (options.color == "auto")
-        color = prompt_wants_color(ctx.env(), ::isatty(STDERR_FILENO) == 1);
-    else
-        return fail(fmt::format("--color {}: use auto, always or never", options.color));
-    ctx.out(prompt_segment(profile, expiration, ctx.clock().now(), color, *shell));
+    auto color = prompt_color(options, ctx.env());
+    if (!color) return std::unexpected(std::move(color.error()));
+    auto account = text_setting(ctx.env(), "SESAME_ACCOUNT");
+    if (!account) return std::unexpected(std::move(account.error()));
+    const std::string account_id = account->value_or("");
+    if (!account_id.empty() &&
+        (account_id.size() != 12 || account_id.find_first_not_of("0123456789") != std::string::npos))
+        return fail(
+            fmt::format("SESAME_ACCOUNT=\"{}\" is not a 12-digit account id", printable(account_id, 40)),
+            "sesame sets it for the shells it starts; unset it");
+    ctx.out(prompt_segment(profile, account_id, expiration, ctx.clock().now(), *color, *shell));
     return 0;
 }
 

@@ -98,7 +98,8 @@ Result<int> run_shell(const ShellOptions& options, Context& ctx) {
                            .value_or(ctx.env().get("XDG_CACHE_HOME").value_or(ctx.env().home() + "/.cache"));
     auto command = shell_command(shell, self_path(), base + "/sesame-shell", ctx.env());
     if (!command) return std::unexpected(command.error());
-    auto vars = credential_variables(obtained->credentials, obtained->region, obtained->profile);
+    auto vars = credential_variables(obtained->credentials, obtained->region, obtained->profile,
+                                     labels_of(*obtained));
     for (auto& v : command->second) vars.push_back(v);
     ctx.log().debug("starting " + shell + " with the sesame integration");
     Error err = exec_replace(command->first, child_environment(ctx.env(), vars));

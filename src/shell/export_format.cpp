@@ -87,23 +87,30 @@ std::string shell_quote(std::string_view s) {
 
 std::vector<std::pair<std::string, std::string>> credential_variables(const Credentials& creds,
                                                                       const std::string& region,
-                                                                      const std::string& profile) {
+                                                                      const std::string& profile,
+                                                                      const SessionLabels& labels) {
     std::vector<std::pair<std::string, std::string>> vars{
         {"AWS_ACCESS_KEY_ID", creds.access_key_id},
         {"AWS_SECRET_ACCESS_KEY", creds.secret_access_key.reveal()},
     };
-    if (!creds.session_token.empty()) vars.emplace_back("AWS_SESSION_TOKEN", creds.session_token.reveal());
+    if (!creds.session_token.empty()) {
+        vars.emplace_back("AWS_SESSION_TOKEN", creds.session_token.reveal());
+        // The token's old name, which boto 2 and other old tools still read (aws-session sets both).
+        vars.emplace_back("AWS_SECURITY_TOKEN", creds.session_token.reveal());
+    }
     if (creds.expiration) vars.emplace_back("AWS_CREDENTIAL_EXPIRATION", format_rfc3339(*creds.expiration));
     if (!region.empty()) {
         vars.emplace_back("AWS_REGION", region);
         vars.emplace_back("AWS_DEFAULT_REGION", region);
     }
     if (!profile.empty()) vars.emplace_back("SESAME_PROFILE", profile);
+    if (!labels.account.empty()) vars.emplace_back("SESAME_ACCOUNT", labels.account);
+    if (!labels.refresh_options.empty()) vars.emplace_back("SESAME_REFRESH_OPTIONS", labels.refresh_options);
     return vars;
 }
 
 std::string render_export(ExportFormat format, const Credentials& creds, const std::string& region,
-                          const std::string& profile) {
+                          const std::string& profile, const SessionLabels& labels) {
     std::string out;
     switch (format) {
         case ExportFormat::Json: {
@@ -131,7 +138,8 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
     }
     // Variables that would otherwise shadow or contradict the exported keys in the user's shell
     // (botocore prefers a named profile; a stale token would pair with the new key).
-    std::vector<std::string> stale{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"};
+    std::vector<std::string> stale{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN",
+                                   "SESAME_ACCOUNT", "SESAME_REFRESH_OPTIONS"};
     if (creds.session_token.empty()) stale.push_back("AWS_SESSION_TOKEN");
     if (!creds.expiration) stale.push_back("AWS_CREDENTIAL_EXPIRATION");
     for (const auto& name : stale) {
@@ -151,7 +159,7 @@ std::string render_export(ExportFormat format, const Credentials& creds, const s
                 break;
         }
     }
-    for (const auto& [name, value] : credential_variables(creds, region, profile)) {
+    for (const auto& [name, value] : credential_variables(creds, region, profile, labels)) {
         switch (format) {
             case ExportFormat::Env:
                 out += fmt::format("{}={}\n", name, value);

@@ -8,7 +8,15 @@
 namespace sesame {
 namespace {
 
-/// Shared by bash and zsh: refresh when less than 5 minutes are left, then run the real aws.
+/// Shared by bash and zsh: the terminal's colours, asked once here rather than at every prompt (a
+/// number; 0 when tput is missing or says nothing useful). The prompt's stderr is left alone: a
+/// bad SESAME_PROMPT_COLORS is shown, not silently dropped.
+constexpr std::string_view k_posix_colors = R"SH(__sesame_colors="$(tput colors 2>/dev/null)"
+case "$__sesame_colors" in ''|*[!0-9]*) __sesame_colors=0 ;; esac)SH";
+
+/// Shared by bash and zsh: refresh when less than 5 minutes are left, then run the real aws. The
+/// refresh obtains what the shell was started with (export --refresh: the profile and its flags,
+/// --account and all, from the environment).
 constexpr std::string_view k_posix_refresh = R"SH(
 sesame-refresh() {
     if [ -z "${SESAME_PROFILE:-}" ]; then
@@ -16,7 +24,7 @@ sesame-refresh() {
         return 1
     fi
     local __sesame_out
-    __sesame_out="$("$__sesame_bin" export "$SESAME_PROFILE" --format export-env)" || return $?
+    __sesame_out="$("$__sesame_bin" export --refresh --format export-env)" || return $?
     eval "$__sesame_out"
 }
 __sesame_maybe_refresh() {
@@ -35,8 +43,9 @@ aws() {
 std::string bash_script(const std::string& bin, const std::vector<CommandSpec>& commands) {
     return fmt::format(R"SH(# sesame shell integration for bash: add  eval "$(sesame init bash)"  to ~/.bashrc
 __sesame_bin={bin}
+{colors}
 __sesame_prompt_update() {{
-    __sesame_segment="$("$__sesame_bin" prompt --shell bash 2>/dev/null)"
+    __sesame_segment="$("$__sesame_bin" prompt --shell bash --terminal-colors "$__sesame_colors")"
 }}
 case ";${{PROMPT_COMMAND:-}};" in
     *";__sesame_prompt_update;"*) ;;
@@ -47,7 +56,8 @@ case ";${{PROMPT_COMMAND:-}};" in
 esac
 {refresh}
 {completions})SH",
-                       fmt::arg("bin", shell_quote(bin)), fmt::arg("refresh", k_posix_refresh),
+                       fmt::arg("bin", shell_quote(bin)), fmt::arg("colors", k_posix_colors),
+                       fmt::arg("refresh", k_posix_refresh),
                        fmt::arg("completions", completion_script(ShellKind::Bash, commands)));
 }
 
@@ -55,8 +65,9 @@ std::string zsh_script(const std::string& bin, const std::vector<CommandSpec>& c
     return fmt::format(R"SH(# sesame shell integration for zsh: add  eval "$(sesame init zsh)"  to ~/.zshrc
 typeset -g __sesame_bin={bin}
 typeset -g __sesame_segment=''
+{colors}
 __sesame_precmd() {{
-    __sesame_segment="$("$__sesame_bin" prompt --shell zsh 2>/dev/null)"
+    __sesame_segment="$("$__sesame_bin" prompt --shell zsh --terminal-colors "$__sesame_colors")"
 }}
 autoload -Uz add-zsh-hook
 add-zsh-hook precmd __sesame_precmd
@@ -66,7 +77,8 @@ if [[ "$PROMPT" != *'${{__sesame_segment}}'* ]]; then
 fi
 {refresh}
 {completions})SH",
-                       fmt::arg("bin", shell_quote(bin)), fmt::arg("refresh", k_posix_refresh),
+                       fmt::arg("bin", shell_quote(bin)), fmt::arg("colors", k_posix_colors),
+                       fmt::arg("refresh", k_posix_refresh),
                        fmt::arg("completions", completion_script(ShellKind::Zsh, commands)));
 }
 
@@ -74,6 +86,10 @@ std::string fish_script(const std::string& bin, const std::vector<CommandSpec>& 
     return fmt::format(
         R"SH(# sesame shell integration for fish: add  {bin_plain} init fish | source  to ~/.config/fish/config.fish
 set -g __sesame_bin {bin}
+# The terminal's colours, asked once here rather than at every prompt (a number; else 0).
+set -g __sesame_colors 0
+command -q tput; and set -g __sesame_colors (tput colors 2>/dev/null)
+string match -qr '^[0-9]+$' -- "$__sesame_colors"; or set -g __sesame_colors 0
 if not functions -q __sesame_original_fish_prompt
     if functions -q fish_prompt
         functions -c fish_prompt __sesame_original_fish_prompt
@@ -83,7 +99,7 @@ if not functions -q __sesame_original_fish_prompt
         end
     end
     function fish_prompt
-        $__sesame_bin prompt --shell fish 2>/dev/null
+        $__sesame_bin prompt --shell fish --terminal-colors $__sesame_colors
         __sesame_original_fish_prompt
     end
 end
@@ -92,7 +108,7 @@ function sesame-refresh --description 'Re-export fresh sesame credentials into t
         echo "sesame-refresh: this shell has no sesame profile (SESAME_PROFILE is unset)" >&2
         return 1
     end
-    set -l __sesame_out ($__sesame_bin export $SESAME_PROFILE --format fish | string collect)
+    set -l __sesame_out ($__sesame_bin export --refresh --format fish | string collect)
     or return $status
     echo $__sesame_out | source
 end

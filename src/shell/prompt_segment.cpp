@@ -29,16 +29,22 @@ std::optional<PromptShell> parse_prompt_shell(std::string_view name) {
     return std::nullopt;
 }
 
-bool prompt_wants_color(const Env& env, bool stderr_is_tty) {
-    if (env.get("NO_COLOR")) return false;
-    auto term = env.get("TERM");
-    return stderr_is_tty && term && *term != "dumb";
+bool prompt_wants_color(const Env& env, std::optional<int> terminal_colors) {
+    if (!env.get_or("NO_COLOR", "").empty()) return false;
+    const std::string term = env.get_or("TERM", "");
+    if (term.empty() || term == "dumb") return false;
+    return !terminal_colors || *terminal_colors >= 8;
 }
 
-std::string prompt_segment(const std::string& profile, std::optional<TimePoint> expiration, TimePoint now,
-                           bool color, PromptShell shell) {
+std::string prompt_segment(const std::string& profile, const std::string& account,
+                           std::optional<TimePoint> expiration, TimePoint now, bool color,
+                           PromptShell shell) {
     if (profile.empty()) return "";
     std::string label = profile;
+    if (!account.empty()) {
+        label += ' ';
+        label += account;
+    }
     if (shell == PromptShell::Zsh) {
         // A '%' in a profile name must not start a zsh prompt escape.
         std::string escaped;

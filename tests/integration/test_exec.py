@@ -224,9 +224,11 @@ class ExecTest(SesameTestCase):
             "KEEP_ME": "kept",
         }
         env = self.exec_env(["admin"], env_extra=stale)
-        for gone in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"):
+        for gone in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
             self.assertNotIn(gone, env)
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"):
+        self.assertEqual(env["AWS_SECURITY_TOKEN"], env["AWS_SESSION_TOKEN"], "the token's old name, for old tools")
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+                     "AWS_CREDENTIAL_EXPIRATION"):
             self.assertIn(name, env)
             self.assertNotEqual(env[name], stale[name], f"{name} was inherited, not replaced")
         self.assertTrue(env["AWS_ACCESS_KEY_ID"].startswith("ASIA"))

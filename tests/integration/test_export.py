@@ -26,7 +26,8 @@ from harness import (
 
 ADMIN_ARN_PREFIX = "arn:aws:sts::123456789012:assumed-role/admin/"
 DUMP_ENV = [sys.executable, "-c", "import json, os; print(json.dumps(dict(os.environ)))"]
-STALE = {"AWS_PROFILE": "admin", "AWS_DEFAULT_PROFILE": "admin", "AWS_SECURITY_TOKEN": "stale"}
+# Gone after the export; an inherited AWS_SECURITY_TOKEN is replaced (assertSameAsJson).
+STALE = {"AWS_PROFILE": "admin", "AWS_DEFAULT_PROFILE": "admin"}
 
 
 class ExportTest(SesameTestCase):
@@ -53,6 +54,7 @@ class ExportTest(SesameTestCase):
         self.assertEqual(variables["AWS_SESSION_TOKEN"], creds["SessionToken"])
         self.assertEqual(variables["AWS_CREDENTIAL_EXPIRATION"], creds["Expiration"])
         self.assertEqual(variables["SESAME_PROFILE"], "admin")
+        self.assertEqual(variables["AWS_SECURITY_TOKEN"], creds["SessionToken"], "the token's old name, for old tools")
 
     # --- json / credential_process ---
 
@@ -126,7 +128,7 @@ class ExportTest(SesameTestCase):
     def test_export_env_evaluated_by_bash(self) -> None:
         creds = self.export_json()
         script = f'eval "$({sesame_bin()} export admin --format export-env)" && exec "$@"'
-        proc = self.sb.run_cmd(["bash", "-c", script, "bash", *DUMP_ENV], env_extra=STALE)
+        proc = self.sb.run_cmd(["bash", "-c", script, "bash", *DUMP_ENV], env_extra={**STALE, "AWS_SECURITY_TOKEN": "stale"})
         self.assertOk(proc)
         env = json.loads(proc.stdout)
         self.assertSameAsJson(env, creds)
@@ -138,6 +140,16 @@ class ExportTest(SesameTestCase):
         )
         self.assertOk(proc)
         self.assertTrue(json.loads(proc.stdout)["Arn"].startswith(ADMIN_ARN_PREFIX))
+
+        # Long-term keys: an inherited token goes, under both names.
+        script = f'eval "$({sesame_bin()} export alice -n --format export-env)" && exec "$@"'
+        proc = self.sb.run_cmd(["bash", "-c", script, "bash", *DUMP_ENV],
+                               env_extra={"AWS_SECURITY_TOKEN": "stale", "AWS_SESSION_TOKEN": "stale"})
+        self.assertOk(proc)
+        env = json.loads(proc.stdout)
+        self.assertEqual(env["AWS_ACCESS_KEY_ID"], self.alice.access_key_id)
+        self.assertNotIn("AWS_SESSION_TOKEN", env)
+        self.assertNotIn("AWS_SECURITY_TOKEN", env)
 
     def test_every_eval_format_survives_unquoted_eval(self) -> None:
         """SWISS TXT's aws-session is used as `eval $(aws-session)`, unquoted: the shell splits the
@@ -176,7 +188,8 @@ class ExportTest(SesameTestCase):
         creds = self.export_json()
         script = self.sb.root / "creds.fish"
         script.write_text(self.export("admin", "--format", "fish"))
-        proc = self.sb.run_cmd([fish, "--no-config", "-c", f"source {script}; and exec $argv", *DUMP_ENV], env_extra=STALE)
+        proc = self.sb.run_cmd([fish, "--no-config", "-c", f"source {script}; and exec $argv", *DUMP_ENV],
+                               env_extra={**STALE, "AWS_SECURITY_TOKEN": "stale"})
         self.assertOk(proc)
         env = json.loads(proc.stdout)
         self.assertSameAsJson(env, creds)

@@ -123,7 +123,8 @@ class ShellTest(SesameTestCase):
         t = Terminal([sesame_bin(), "shell", "admin"], env)
         self.addCleanup(lambda: os.path.exists(f"/proc/{t.pid}") and os.kill(t.pid, 9))
 
-        t.expect(r"\[admin (59m|1h00m)\] ")  # the prompt segment, before the user's own prompt
+        # The prompt segment, before the user's own prompt: the account is the role ARN's.
+        t.expect(r"\[admin 123456789012 (59m|1h00m)\] ")
         t.send("echo rc=$SESAME_TEST_RC")
         t.expect(r"rc=loaded")
         t.send("aws sts get-caller-identity --query Arn --output text; echo status=$status" if shell == "fish"
@@ -134,7 +135,7 @@ class ShellTest(SesameTestCase):
         # and the aws wrapper fetches new credentials (STS is called) and exports them.
         t.send("export AWS_CREDENTIAL_EXPIRATION=2000-01-01T00:00:00Z" if shell != "fish"
                else "set -gx AWS_CREDENTIAL_EXPIRATION 2000-01-01T00:00:00Z")
-        t.expect(r"\[admin expired\] ")
+        t.expect(r"\[admin 123456789012 expired\] ")
         self.assertOk(self.sb.run(["clear"]))
         mark = self.moto.mark()
         t.send("aws sts get-caller-identity --query Arn --output text")
@@ -143,7 +144,7 @@ class ShellTest(SesameTestCase):
         exp = t.expect(r"exp=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)").group(1)
         self.assertGreater(exp, "2026", "the refreshed expiration was not exported into the shell")
         self.assertEqual(len(self.moto.sts_calls(mark, "AssumeRole")), 1, "the aws wrapper did not refresh")
-        t.expect(r"\[admin (59m|1h00m)\] ")
+        t.expect(r"\[admin 123456789012 (59m|1h00m)\] ")
 
         t.send("exit")
         self.assertEqual(t.wait(), 0)

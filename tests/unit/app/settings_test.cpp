@@ -306,6 +306,20 @@ TEST(SettingsTable, PromptChoicesAreTheRegisteredDrivers) {
     EXPECT_EQ(choices, drivers);
 }
 
+TEST(SettingAliases, PromptColorsReadsAwsSessionsNamesAndIsAutoWhenNoneIsSet) {
+    const Setting& s = *find_setting("SESAME_PROMPT_COLORS");
+    auto value = [&](Env env) { return read_setting(env, s); };
+    EXPECT_EQ(value(Env{}).value(), std::nullopt) << "unset: auto, decided by the terminal";
+    EXPECT_EQ(value(env_of({{"AWS_SESSION_COLORS", "0"}})).value(), SettingValue(false));
+    EXPECT_EQ(value(env_of({{"AWS_SESSION_COLOR", "1"}})).value(), SettingValue(true));
+    EXPECT_EQ(value(env_of({{"SESAME_PROMPT_COLORS", "off"}, {"AWS_SESSION_COLORS", "1"}})).value(),
+              SettingValue(false));
+    auto bad = value(env_of({{"AWS_SESSION_COLORS", "2"}}));
+    ASSERT_FALSE(bad);
+    EXPECT_TRUE(bad.error().message.starts_with("AWS_SESSION_COLORS=\"2\" is not a flag"))
+        << bad.error().message;
+}
+
 TEST(UnknownSettings, SuggestsTheSettingATypoMeansAndLeavesOtherProgramsNamesAlone) {
     Env env = env_of({{"SESAME_MINTTL", "1h"},
                       {"SESAME_LOCKWAIT", "1s"},

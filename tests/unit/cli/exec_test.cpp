@@ -32,7 +32,7 @@ TEST(ChildEnvironment, ReplacesEveryInheritedCredential) {
     EXPECT_EQ(env["PATH"], "/bin");
     EXPECT_EQ(env["AWS_ENDPOINT_URL"], "http://127.0.0.1:1");
     for (const char* gone : {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN",
-                             "AWS_CREDENTIAL_EXPIRATION"}) {
+                             "AWS_CREDENTIAL_EXPIRATION"}) {  // long-term keys: no token under either name
         EXPECT_EQ(env.count(gone), 0u) << gone;
     }
 }
@@ -44,8 +44,10 @@ TEST(ChildEnvironment, TemporaryCredentialsCarryTokenAndExpiration) {
     o.credentials.session_token = Secret("token");
     o.credentials.expiration = parse_rfc3339("2026-11-20T23:07:19Z");
     o.profile = "dev";
-    auto env = child_environment(Env{}, credential_variables(o.credentials, o.region, o.profile));
+    auto env = child_environment(Env(std::map<std::string, std::string>{{"AWS_SECURITY_TOKEN", "stale"}}),
+                                 credential_variables(o.credentials, o.region, o.profile));
     EXPECT_EQ(env["AWS_SESSION_TOKEN"], "token");
+    EXPECT_EQ(env["AWS_SECURITY_TOKEN"], "token") << "the old name, as aws-session sets it";
     EXPECT_EQ(env["AWS_CREDENTIAL_EXPIRATION"], "2026-11-20T23:07:19Z");
     EXPECT_EQ(env.count("AWS_REGION"), 0u);
 }

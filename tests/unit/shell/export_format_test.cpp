@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +50,30 @@ TEST(ExportFormat, LongTermKeysHaveNoTokenOrExpiration) {
     EXPECT_FALSE(j.contains("Expiration"));
     std::string sh = render_export(ExportFormat::ExportEnv, c, "", "");
     EXPECT_NE(sh.find("unset AWS_SESSION_TOKEN"), std::string::npos);
+    EXPECT_NE(sh.find("unset AWS_SECURITY_TOKEN"), std::string::npos);
+    EXPECT_EQ(sh.find("export AWS_SECURITY_TOKEN"), std::string::npos);
+}
+
+TEST(ExportFormat, SessionTokenAlsoUnderItsOldName) {
+    std::vector<std::pair<std::string, std::string>> expected{{"AWS_SESSION_TOKEN", "TOKEN/with+chars="},
+                                                              {"AWS_SECURITY_TOKEN", "TOKEN/with+chars="}};
+    auto vars = credential_variables(temporary(), "", "dev");
+    for (const auto& pair : expected)
+        EXPECT_NE(std::find(vars.begin(), vars.end(), pair), vars.end()) << pair.first;
+    Credentials keys;
+    keys.access_key_id = "AKIAEXAMPLEEXAMPLE12";
+    keys.secret_access_key = Secret("secret");
+    for (const auto& [name, value] : credential_variables(keys, "", "dev"))
+        EXPECT_NE(name, "AWS_SECURITY_TOKEN");
+    // Each shell format clears an inherited one before setting the new token under both names.
+    std::string sh = render_export(ExportFormat::ExportEnv, temporary(), "", "dev");
+    EXPECT_LT(sh.find("unset AWS_SECURITY_TOKEN"), sh.find("export AWS_SECURITY_TOKEN='TOKEN/with+chars='"));
+    EXPECT_NE(render_export(ExportFormat::Fish, temporary(), "", "dev")
+                  .find("set -gx AWS_SECURITY_TOKEN 'TOKEN/with+chars='"),
+              std::string::npos);
+    EXPECT_NE(render_export(ExportFormat::PowerShell, temporary(), "", "dev")
+                  .find("$env:AWS_SECURITY_TOKEN = 'TOKEN/with+chars='"),
+              std::string::npos);
 }
 
 TEST(ExportFormat, ShellQuotingSurvivesHostileBytes) {
