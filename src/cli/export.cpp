@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/credential_flags.hpp"
+#include "config/kept_credentials.hpp"
 #include "shell/export_format.hpp"
 
 namespace sesame {
@@ -12,6 +13,8 @@ CommandRun declare_export(CommandFlags& flags) {
     declare_credential_flags(flags, options->credentials, AccountFlags::With);
     flags.option_with_default("--format", options->format, "FORMAT",
                               "env, export-env, json, ini, fish or powershell");
+    flags.option("--section", options->section, "NAME",
+                 "with --format ini: the section name to write (default: the profile's)");
     flags.example("Example: eval \"$(sesame export admin --format export-env)\"");
     return [options](Context& ctx, const std::vector<std::string>& after_dashes) -> Result<int> {
         if (!after_dashes.empty()) return std::unexpected(Error{"export takes no command after --", "", 2});
@@ -23,9 +26,15 @@ Result<int> run_export(const ExportOptions& options, Context& ctx) {
     // Check the format before anything asks for a passphrase or an MFA code.
     auto format = parse_export_format(options.format);
     if (!format) return std::unexpected(format.error());
+    if (!options.section.empty()) {
+        if (*format != ExportFormat::Ini)
+            return fail("--section is for --format ini only", "add --format ini, or leave out --section");
+        SESAME_TRY(check_section_name(options.section, "--section"));
+    }
     auto obtained = obtain_credentials(ctx, options.credentials);
     if (!obtained) return std::unexpected(obtained.error());
-    ctx.out(render_export(*format, obtained->credentials, obtained->region, obtained->profile));
+    ctx.out(render_export(*format, obtained->credentials, obtained->region,
+                          options.section.empty() ? obtained->profile : options.section));
     return 0;
 }
 

@@ -10,6 +10,9 @@ namespace sesame {
 struct ExportOptions {
     CredentialRequest credentials;
     std::string format = "env";  ///< env|export-env|json|ini|fish|powershell
+    /// --section: the ini format's section name instead of the profile's (a role profile written
+    /// as [admin] would collide with [profile admin] in ~/.aws/config).
+    std::string section;
 };
 
 CommandRun declare_export(CommandFlags& flags);
