@@ -213,6 +213,20 @@ Result<void> detach(const Keeper& keeper, const KeepOptions& options) {
     return {};
 }
 
+/// botocore prefers a config profile's role_arn, credential_process or SSO settings to the keys
+/// of the credentials-file section of the same name: the kept keys would go unused.
+void warn_on_collision(Context& ctx, const AwsConfig& config, const KeptProfile& kept) {
+    const IniSection* same = config.profile(kept.section);
+    if (!same) return;
+    for (const char* key : {"role_arn", "credential_process", "sso_session", "sso_start_url"})
+        if (same->find(key))
+            return ctx.log().warn(fmt::format(
+                "section [{}] is also [profile {}] in {}, whose {} the aws CLI uses instead of the kept "
+                "keys; "
+                "give it another section: sesame keep {}={}-keep",
+                kept.section, kept.section, config.paths().config, key, kept.profile, kept.section));
+}
+
 bool same_file(const std::string& a, const std::string& b) {
     auto ra = resolve_symlinks(a), rb = resolve_symlinks(b);
     return ra && rb && *ra == *rb;
@@ -233,6 +247,7 @@ Result<int> run_keeper(Context& ctx, const KeepOptions& options) {
         return fail(
             fmt::format("{} is your credentials file, which sesame keep reads from", paths.file),
             "keep into another file (--file), and point tools at it with AWS_SHARED_CREDENTIALS_FILE");
+    for (const KeptProfile& k : options.profiles) warn_on_collision(ctx, **config, k);
     SESAME_TRY(Keeper::check_kept_path(paths.file));
     SESAME_TRY(ensure_private_dir(paths.file.substr(0, paths.file.rfind('/'))));  // ~/.awscred
     SESAME_TRY(ensure_private_dir(paths.dir));

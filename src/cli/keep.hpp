@@ -7,8 +7,6 @@
 
 namespace sesame {
 
-struct KeepOptions;
-
 struct KeepCommandOptions {
     /// PROFILE[=SECTION]... to keep, or an action (status, stop, code [CODE], unit PROFILE...)
     /// followed by its words. A profile named like an action is kept as NAME=NAME.
