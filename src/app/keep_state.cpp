@@ -1,6 +1,7 @@
 #include "app/keep_state.hpp"
 
 #include <fmt/format.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -25,6 +26,12 @@ Result<KeeperPaths> keeper_paths(const Env& env, const std::string& file) {
     }
     if (path.find('\n') != std::string::npos || path.find('\r') != std::string::npos)
         return fail("--file must not contain a line break");
+    // One folder per file however it is named: the same file through a linked folder is one file.
+    const size_t slash = path.rfind('/');
+    if (char* real = ::realpath(slash == 0 ? "/" : path.substr(0, slash).c_str(), nullptr)) {
+        path = std::string(real) + (std::string_view(real) == "/" ? "" : "/") + path.substr(slash + 1);
+        ::free(real);
+    }
     return KeeperPaths{path, vault_dir(env) + "/keep-" + sha256_hex(path).substr(0, 16)};
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "util/time.hpp"
 
 namespace sesame {
@@ -99,6 +101,16 @@ TEST(KeepPaths, OneFolderPerFileAndTheDefault) {
     EXPECT_EQ(rel->file, "/work/kept");
     EXPECT_NE(tilde->dir, def->dir);
     EXPECT_FALSE(keeper_paths(env, "/a\nb"));
+    // A folder reached through a link is the folder itself: one keeper per file.
+    const std::string dir = ::testing::TempDir() + "/keep_paths";
+    std::filesystem::create_directories(dir + "/real");
+    std::filesystem::remove(dir + "/link");
+    std::filesystem::create_directory_symlink(dir + "/real", dir + "/link");
+    auto via_link = keeper_paths(env, dir + "/link/kept");
+    auto direct = keeper_paths(env, dir + "/real/kept");
+    ASSERT_TRUE(via_link && direct);
+    EXPECT_EQ(via_link->dir, direct->dir);
+    EXPECT_EQ(via_link->file, direct->file);
 }
 
 }  // namespace
