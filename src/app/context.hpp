@@ -38,6 +38,9 @@ class Context {
     Prompt& prompt() { return m_prompt; }
     /// Where MFA codes come from: the prompt driver (the terminal today).
     MfaCodeSource& mfa_source();
+    /// Replaces the prompt driver for what follows (a keeper without a terminal waits for the
+    /// codes `sesame keep code` hands it). Sources opened before keep the one they took.
+    void set_mfa_source(std::unique_ptr<MfaCodeSource> source) { m_mfa_source = std::move(source); }
     const Log& log() const { return m_log; }
     const HttpFactory& http_factory() const { return m_http; }
     /// Writes to stdout: command output only, never prompts or diagnostics.

@@ -124,6 +124,12 @@ constexpr Setting k_settings[] = {
      .type = T::Duration,
      .default_value = "15m",
      .doc = "The least time left on credentials the loopback endpoints serve."},
+    {.name = "SESAME_KEEP_RENEW_BEFORE",
+     .type = T::Duration,
+     .default_value = "0",
+     .doc =
+         "keep renews a session when less than this remains, never sooner than 10s after obtaining it; 0: 5m "
+         "or a fifth of the session, whichever is more."},
     {.name = "SESAME_FEDERATION_URL",
      .type = T::Url,
      .default_value = "",

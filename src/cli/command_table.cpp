@@ -6,6 +6,7 @@
 #include "cli/exec.hpp"
 #include "cli/export.hpp"
 #include "cli/import.hpp"
+#include "cli/keep.hpp"
 #include "cli/list.hpp"
 #include "cli/lock.hpp"
 #include "cli/login.hpp"
@@ -39,6 +40,8 @@ constexpr Command k_commands[] = {
     {"clear", "Delete cached sessions (all, or one profile's)", declare_clear},
     {"server", "Serve credentials on loopback as ECS or EC2 (IMDSv2) do, refreshed before expiry",
      declare_server},
+    {"keep", "Keep a credentials file fresh for tools that only read files (status, stop, code, unit)",
+     declare_keep},
     {"status", "Show where the vault is and whether it is unlocked, and for how long", declare_status},
     {"lock", "Forget the unlocked vault key now; the next command asks for the passphrase", declare_lock},
     {"init", "Print the shell integration (prompt, refreshing aws, completions) for bash, zsh or fish",

@@ -6,6 +6,7 @@
 #include "app/settings.hpp"
 #include "cli/credential_flags.hpp"
 #include "cli/exec.hpp"
+#include "config/kept_credentials.hpp"
 #include "shell/export_format.hpp"
 
 namespace sesame {
@@ -18,6 +19,8 @@ CommandRun declare_export(CommandFlags& flags) {
     flags.flag("--refresh", options->refresh,
                "Again for this shell: the profile and flags it was started with (SESAME_PROFILE, "
                "SESAME_REFRESH_OPTIONS); what its aws and sesame-refresh run");
+    flags.option("--section", options->section, "NAME",
+                 "with --format ini: the section name to write (default: the profile's)");
     flags.example("Example: eval \"$(sesame export admin --format export-env)\"");
     return [options](Context& ctx, const std::vector<std::string>& after_dashes) -> Result<int> {
         if (!after_dashes.empty()) return std::unexpected(Error{"export takes no command after --", "", 2});
@@ -55,6 +58,11 @@ Result<int> run_export(const ExportOptions& options, Context& ctx) {
     // Check the format before anything asks for a passphrase or an MFA code.
     auto format = parse_export_format(options.format);
     if (!format) return std::unexpected(format.error());
+    if (!options.section.empty()) {
+        if (*format != ExportFormat::Ini)
+            return fail("--section is for --format ini only", "add --format ini, or leave out --section");
+        SESAME_TRY(check_section_name(options.section, "--section"));
+    }
     CredentialRequest request = options.credentials;
     if (options.refresh) {
         auto again = refresh_request(options.credentials, ctx.env());
@@ -63,7 +71,8 @@ Result<int> run_export(const ExportOptions& options, Context& ctx) {
     }
     auto obtained = obtain_credentials(ctx, request);
     if (!obtained) return std::unexpected(obtained.error());
-    ctx.out(render_export(*format, obtained->credentials, obtained->region, obtained->profile,
+    ctx.out(render_export(*format, obtained->credentials, obtained->region,
+                          options.section.empty() ? obtained->profile : options.section,
                           labels_of(*obtained)));
     return 0;
 }

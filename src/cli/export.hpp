@@ -13,6 +13,9 @@ struct ExportOptions {
     /// --refresh: the profile and flags come from SESAME_PROFILE and SESAME_REFRESH_OPTIONS,
     /// what the shell being refreshed was started with.
     bool refresh = false;
+    /// --section: the ini format's section name instead of the profile's (a role profile written
+    /// as [admin] would collide with [profile admin] in ~/.aws/config).
+    std::string section;
 };
 
 CommandRun declare_export(CommandFlags& flags);

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "config/config_index.hpp"
+#include "config/kept_credentials.hpp"
 #include "platform/files.hpp"
 #include "util/bytes.hpp"
 
@@ -186,6 +187,24 @@ ConfigPaths config_paths(const Env& env) {
             (cache && cache->starts_with('/') ? *cache : env.home() + "/.cache") + "/sesame"};
 }
 
+namespace {
+
+/// The paths with the credentials file replaced by the source a kept file names, which must not
+/// be a kept file itself (two keepers fed from each other would loop).
+Result<ConfigPaths> follow_kept_file(const ConfigPaths& paths, const std::string& source) {
+    auto text = read_file_if_exists(source, NotRegular::missing);
+    if (!text) return std::unexpected(std::move(text.error()));
+    if (*text && kept_file_source(**text))
+        return fail(
+            fmt::format("{} names {} as its source, which sesame keep writes too", paths.credentials, source),
+            "point AWS_SHARED_CREDENTIALS_FILE at your own credentials file, or unset it");
+    ConfigPaths followed = paths;
+    followed.credentials = source;
+    return followed;
+}
+
+}  // namespace
+
 Result<AwsConfig> AwsConfig::load(const ConfigPaths& paths, std::chrono::nanoseconds index_settle) {
     // botocore reads neither file unless it is a regular file (os.path.isfile): a directory named
     // by AWS_CONFIG_FILE is no config at all.
@@ -194,6 +213,13 @@ Result<AwsConfig> AwsConfig::load(const ConfigPaths& paths, std::chrono::nanosec
     auto credentials = read_file_if_exists(paths.credentials, NotRegular::missing);
     if (!credentials) return std::unexpected(std::move(credentials.error()));
     std::string credentials_text = std::move(*credentials).value_or("");
+    if (auto source = kept_file_source(credentials_text)) {
+        // AWS_SHARED_CREDENTIALS_FILE names the file `sesame keep` writes (so that other tools
+        // read it): its sessions are sesame's own output, the user's keys are in its source.
+        auto followed = follow_kept_file(paths, *source);
+        if (!followed) return std::unexpected(std::move(followed.error()));
+        return load(*followed, index_settle);
+    }
     if (!*config) return parse_owned("", std::move(credentials_text), paths);
 
     ReadOnlyFile& file = **config;
