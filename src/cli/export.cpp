@@ -11,7 +11,8 @@ CommandRun declare_export(CommandFlags& flags) {
     auto options = std::make_shared<ExportOptions>();
     declare_credential_flags(flags, options->credentials, AccountFlags::With);
     flags.option_with_default("--format", options->format, "FORMAT",
-                              "env, export-env, json, ini, fish or powershell");
+                              "env, export-env, json, ini, fish or powershell",
+                              {"env", "export-env", "json", "ini", "fish", "powershell"});
     flags.example("Example: eval \"$(sesame export admin --format export-env)\"");
     return [options](Context& ctx, const std::vector<std::string>& after_dashes) -> Result<int> {
         if (!after_dashes.empty()) return std::unexpected(Error{"export takes no command after --", "", 2});

@@ -13,8 +13,9 @@ namespace sesame {
 
 CommandRun declare_prompt(CommandFlags& flags) {
     auto options = std::make_shared<PromptOptions>();
-    flags.option("--shell", options->shell, "SHELL", "bash, zsh, fish or plain (how colours are marked)");
-    flags.option("--color", options->color, "WHEN", "auto, always or never");
+    flags.option("--shell", options->shell, "SHELL", "bash, zsh, fish or plain (how colours are marked)",
+                 {"bash", "zsh", "fish", "plain"});
+    flags.option("--color", options->color, "WHEN", "auto, always or never", {"auto", "always", "never"});
     flags.flag("--seconds-left", options->seconds_left,
                "Print the seconds the credentials have left (negative once expired)");
     flags.example("Example: PS1='$(sesame prompt --shell plain)'\"$PS1\"");
