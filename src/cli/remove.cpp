@@ -51,6 +51,7 @@ Result<int> run_remove(const RemoveOptions& options, Context& ctx) {
         ctx.out(cleared(ctx, *sessions, options.profile));
         return 0;
     }
+    SESAME_TRY(check_known_profile(ctx, options.profile));
     auto names = ctx.store().key_names();
     if (!names) return std::unexpected(std::move(names.error()));
     const bool held = std::find(names->begin(), names->end(), options.profile) != names->end();
