@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "cli/aws_vault_flags.hpp"
 #include "shell/export_format.hpp"
