@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace sesame {
 namespace {
@@ -41,11 +42,15 @@ constexpr AwsVaultFlag k_flags[] = {
     {"export", "--stdout", false, nullptr, nullptr, k_no_sso, "drop --stdout"},
 };
 
-/// "--file-dir=~/x" reaches sesame with its tilde (the shell expands only `--file-dir ~/x`).
-std::string expand_tilde(const std::string& path, const Env& env) {
+/// A folder given on the command line as a variable takes it: "--file-dir=~/x" reaches sesame
+/// with its tilde (the shell expands only `--file-dir ~/x`), and a relative one is relative to
+/// the current folder, as for any command-line path.
+std::string absolute_folder(const std::string& path, const Env& env) {
     if (path == "~") return env.home();
     if (path.starts_with("~/")) return env.home() + path.substr(1);
-    return path;
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(path, ec);
+    return ec ? path : absolute.lexically_normal().string();
 }
 
 bool is_flag(std::string_view word) {
@@ -89,7 +94,7 @@ Result<std::vector<std::string>> normalize_habits(std::vector<std::string> args,
         }
         if (global->sets_variable) {
             if (value.empty()) return fail(fmt::format("{} needs a value", global->name), "", 2);
-            env.set(global->sets_variable, expand_tilde(value, env));
+            env.set(global->sets_variable, absolute_folder(value, env));
             continue;
         }
         if (global->accepts && value == global->accepts) continue;

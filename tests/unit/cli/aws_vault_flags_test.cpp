@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -37,6 +38,8 @@ TEST(AwsVaultHabits, FileDirSetsTheVaultFolder) {
     EXPECT_EQ(env.get("SESAME_FILE_DIR"), "/tmp/v");
     EXPECT_EQ(normalized({"list", "--file-dir=~/keys"}, env), (Words{"list"}));
     EXPECT_EQ(env.get("SESAME_FILE_DIR"), "/home/u/keys");
+    EXPECT_EQ(normalized({"list", "--file-dir", "rel/keys"}, env), (Words{"list"}));
+    EXPECT_EQ(env.get("SESAME_FILE_DIR"), (std::filesystem::current_path() / "rel/keys").string());
     auto empty = normalize_habits({"list", "--file-dir="}, env);
     ASSERT_FALSE(empty);
     EXPECT_EQ(empty.error().exit_code, 2);
