@@ -37,15 +37,24 @@ Result<KeyService::Outcome> KeyService::put(const std::string& profile, const st
 Result<KeyService::Outcome> KeyService::remove(const std::string& profile) {
     auto names = m_store.key_names();
     if (!names) return std::unexpected(std::move(names.error()));
-    if (std::find(names->begin(), names->end(), profile) == names->end()) {
-        std::string guess = closest_match(profile, *names);
-        return fail(fmt::format("no keys are stored for profile \"{}\"{}", profile,
-                                m_store.exists() ? "" : " (nothing is stored yet)"),
-                    guess.empty() ? "see stored profiles with: sesame list"
-                                  : fmt::format("did you mean \"{}\"?", guess));
-    }
     auto dies = sessions_of_key(profile);
     if (!dies) return std::unexpected(std::move(dies.error()));
+    if (std::find(names->begin(), names->end(), profile) == names->end()) {
+        // No key, but sessions the rule names (a role profile's own): they go, as they would
+        // with a key. Read first, so that a profile with nothing at all leaves the store unwritten.
+        auto sessions = m_store.sessions();
+        if (!sessions) return std::unexpected(std::move(sessions.error()));
+        const TimePoint now = m_clock.now();
+        if (std::ranges::none_of(*sessions, [&](const auto& entry) {
+                return entry.second.expiration > now && (*dies)(entry.second);
+            })) {
+            std::string guess = closest_match(profile, *names);
+            return fail(fmt::format("no keys are stored for profile \"{}\"{}", profile,
+                                    m_store.exists() ? "" : " (nothing is stored yet)"),
+                        guess.empty() ? "see stored profiles with: sesame list"
+                                      : fmt::format("did you mean \"{}\"?", guess));
+        }
+    }
     StoreChange change;
     change.remove_keys = {profile};
     change.remove_sessions = std::move(*dies);

@@ -32,7 +32,9 @@ class KeyService {
     };
     /// Stores `key` for `profile`, adding or replacing.
     Result<Outcome> put(const std::string& profile, const std::string& access_key_id, const Secret& secret);
-    /// Removes `profile`'s key; fails, with a did-you-mean, if it holds none.
+    /// Removes `profile`'s key and the sessions the rule names. A profile that holds no key but
+    /// has such sessions (a role profile) loses those (`replaced` false); one with neither
+    /// fails, with a did-you-mean, and nothing is written.
     Result<Outcome> remove(const std::string& profile);
     /// Drops the cached sessions made for `profile` (every profile's when empty); keys stay.
     Result<size_t> clear_sessions(const std::string& profile);

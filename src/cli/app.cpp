@@ -5,10 +5,12 @@
 #include <algorithm>
 
 #include "app/settings.hpp"
+#include "cli/aws_vault_flags.hpp"
 #include "cli/cli11.hpp"
 #include "cli/exec.hpp"
 #include "cli/export.hpp"
 #include "cli/manual.hpp"
+#include "cli/usage_error.hpp"
 #include "cli/version.hpp"
 #include "util/strings.hpp"
 #include "vault/key_agent.hpp"
@@ -43,6 +45,18 @@ Result<void> check_environment(const Context& ctx) {
                                        unknown.suggestion));
     }
     return check_settings(ctx.env());
+}
+
+/// The options `command` declares, for the messages about the ones it does not.
+std::vector<FlagShape> flag_shapes(const CLI::App& command) {
+    std::vector<FlagShape> out;
+    for (const CLI::Option* opt : command.get_options()) {
+        if (opt->get_positional()) continue;
+        const bool takes_value = opt->get_type_size_max() > 0;
+        for (const auto& s : opt->get_snames()) out.push_back({"-" + s, takes_value});
+        for (const auto& l : opt->get_lnames()) out.push_back({"--" + l, takes_value});
+    }
+    return out;
 }
 
 }  // namespace
@@ -94,8 +108,15 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
     // Everything after the first "--" is the command for exec, untouched by option parsing.
     std::vector<std::string> args, command;
     auto dash = std::find(all_args.begin(), all_args.end(), "--");
-    args.assign(all_args.begin(), dash);
     if (dash != all_args.end()) command.assign(dash + 1, all_args.end());
+    // --debug anywhere before "--", and what switchers from aws-vault type.
+    auto normalized = normalize_habits({all_args.begin(), dash}, ctx.env());
+    if (!normalized) return report(normalized.error(), err);
+    args = std::move(*normalized);
+    if (args.size() == 1 && args[0] == "__man") {
+        ctx.out(man_page(command_specs()));
+        return 0;
+    }
 
     // An unknown command gets a suggestion, as ninja does, instead of CLI11's generic message.
     auto first =
@@ -133,7 +154,8 @@ int run_app(const std::vector<std::string>& all_args, Context& ctx, const Contex
         ctx.out(version_report(ctx));
         return 0;
     } catch (const CLI::ParseError& e) {
-        return report(Error{e.what(), "run 'sesame --help' for usage", 2}, err);
+        const CLI::App* parser = selected ? app.get_subcommand(selected->name) : &app;
+        return report(usage_error(selected ? selected->name : "", args, flag_shapes(*parser), e.what()), err);
     }
 
     for (const auto& d : declared) {

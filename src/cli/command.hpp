@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,24 +27,34 @@ using CommandRun = std::function<Result<int>(Context& ctx, const std::vector<std
 /// A narrow face of CLI11, so that the command files do not include it: every file that includes
 /// CLI11 gets static constructors (its validators) that run at every start, the warm path's too.
 /// Only cli/command_table.cpp (which implements this) and cli/app.cpp (which parses) include it.
+/// The values an option or a positional takes, by its name ("--format", "shell"): what the
+/// completions offer for it. Constant lists of sesame's own; the command still checks the value.
+using ValueLists = std::map<std::string, std::vector<std::string>>;
+using Values = std::initializer_list<const char*>;
+
 class CommandFlags {
   public:
-    explicit CommandFlags(CLI::App& command) : m_command(command) {}
+    /// `values`, when given, receives the value lists the declarations name.
+    explicit CommandFlags(CLI::App& command, ValueLists* values = nullptr)
+        : m_command(command), m_values(values) {}
 
     /// An optional positional argument ("profile").
     void positional(const char* name, std::string& into, const char* help);
-    /// A positional argument the command refuses to run without.
-    void required_positional(const char* name, std::string& into, const char* help);
+    /// A positional argument the command refuses to run without; `values` for the completions.
+    void required_positional(const char* name, std::string& into, const char* help, Values values = {});
     /// A positional argument that takes every remaining word.
     void positional(const char* name, std::vector<std::string>& into, const char* help);
 
     /// A flag without a value; `names` as "-n,--no-session" or "--json".
     void flag(const char* names, bool& into, const char* help);
     /// An option with a value; `value_name` is what help shows for it ("DURATION").
-    void option(const char* names, std::string& into, const char* value_name, const char* help);
+    /// `values`: the values it takes, when they are a fixed list (the completions offer them).
+    void option(const char* names, std::string& into, const char* value_name, const char* help,
+                Values values = {});
     void option(const char* names, int& into, const char* value_name, const char* help);
     /// An option with a value whose help shows the value `into` holds now as the default.
-    void option_with_default(const char* names, std::string& into, const char* value_name, const char* help);
+    void option_with_default(const char* names, std::string& into, const char* value_name, const char* help,
+                             Values values = {});
     /// An option whose value may be left out: given alone, `into` becomes "" (`--account`: pick
     /// on the terminal); not given, `into` stays as it is.
     void optional_value(const char* names, std::optional<std::string>& into, const char* value_name,
@@ -52,7 +64,10 @@ class CommandFlags {
     void example(const char* text);
 
   private:
+    void remember(const std::string& name, Values values);
+
     CLI::App& m_command;
+    ValueLists* m_values;
 };
 
 /// A command's declaration: declares its flags into options it owns and returns what runs it

@@ -50,13 +50,18 @@ constexpr Command k_commands[] = {
     {"prompt", "Print the prompt segment ([profile 42m]) from the environment alone", declare_prompt},
 };
 
-std::vector<OptionSpec> option_specs(const CLI::App& app, std::vector<PositionalSpec>* positionals) {
+std::vector<OptionSpec> option_specs(const CLI::App& app, std::vector<PositionalSpec>* positionals,
+                                     const ValueLists& values) {
+    auto values_of = [&values](const CLI::Option* opt) {
+        auto it = values.find(opt->get_name());
+        return it == values.end() ? std::vector<std::string>{} : it->second;
+    };
     std::vector<OptionSpec> out;
     for (const CLI::Option* opt : app.get_options()) {
         if (opt->get_positional()) {
             if (positionals)
                 positionals->push_back({opt->get_name(), opt->get_description(), opt->get_required(),
-                                        opt->get_items_expected_max() > 1});
+                                        opt->get_items_expected_max() > 1, values_of(opt)});
             continue;
         }
         if (opt == app.get_help_ptr() || opt == app.get_help_all_ptr()) continue;
@@ -67,6 +72,7 @@ std::vector<OptionSpec> option_specs(const CLI::App& app, std::vector<Positional
             o.value_name = opt->get_type_name();
             o.value_optional = opt->get_expected_min() == 0;
         }
+        o.values = values_of(opt);
         o.description = opt->get_description();
         if (!opt->get_default_str().empty()) o.description += " (default: " + opt->get_default_str() + ")";
         out.push_back(std::move(o));
@@ -90,8 +96,13 @@ void CommandFlags::positional(const char* name, std::string& into, const char* h
     m_command.add_option(name, into, help);
 }
 
-void CommandFlags::required_positional(const char* name, std::string& into, const char* help) {
-    m_command.add_option(name, into, help)->required();
+void CommandFlags::remember(const std::string& name, Values values) {
+    if (m_values && values.size() > 0)
+        m_values->emplace(name, std::vector<std::string>(values.begin(), values.end()));
+}
+
+void CommandFlags::required_positional(const char* name, std::string& into, const char* help, Values values) {
+    remember(m_command.add_option(name, into, help)->required()->get_name(), values);
 }
 
 void CommandFlags::positional(const char* name, std::vector<std::string>& into, const char* help) {
@@ -102,8 +113,9 @@ void CommandFlags::flag(const char* names, bool& into, const char* help) {
     m_command.add_flag(names, into, help);
 }
 
-void CommandFlags::option(const char* names, std::string& into, const char* value_name, const char* help) {
-    m_command.add_option(names, into, help)->type_name(value_name);
+void CommandFlags::option(const char* names, std::string& into, const char* value_name, const char* help,
+                          Values values) {
+    remember(m_command.add_option(names, into, help)->type_name(value_name)->get_name(), values);
 }
 
 void CommandFlags::option(const char* names, int& into, const char* value_name, const char* help) {
@@ -111,8 +123,10 @@ void CommandFlags::option(const char* names, int& into, const char* value_name, 
 }
 
 void CommandFlags::option_with_default(const char* names, std::string& into, const char* value_name,
-                                       const char* help) {
-    m_command.add_option(names, into, help)->type_name(value_name)->capture_default_str();
+                                       const char* help, Values values) {
+    remember(
+        m_command.add_option(names, into, help)->type_name(value_name)->capture_default_str()->get_name(),
+        values);
 }
 
 void CommandFlags::optional_value(const char* names, std::optional<std::string>& into, const char* value_name,
@@ -140,8 +154,10 @@ std::vector<DeclaredCommand> declare_commands(CLI::App& app, std::string_view on
     for (const Command& c : k_commands) {
         if (!only.empty() && only != c.name) continue;
         CLI::App* parser = app.add_subcommand(c.name, c.summary);
-        CommandFlags flags(*parser);
-        declared.push_back({&c, parser, c.declare(flags)});
+        ValueLists values;
+        CommandFlags flags(*parser, &values);
+        CommandRun run = c.declare(flags);
+        declared.push_back({&c, parser, std::move(run), std::move(values)});
     }
     // After the commands: a command inherits the footer set before it is added.
     app.footer(
@@ -160,11 +176,11 @@ CommandSpecs command_specs() {
     CommandSpecs specs;
     specs.global = {
         {{"-h", "--help"}, "", false, "Show help (after a command: that command's options) and exit"}};
-    auto globals = option_specs(app, nullptr);
+    auto globals = option_specs(app, nullptr, {});
     specs.global.insert(specs.global.end(), globals.begin(), globals.end());
     for (const auto& d : declared) {
         CommandSpec spec{d.command->name, d.command->summary, {}, {}, d.parser->get_footer()};
-        spec.options = option_specs(*d.parser, &spec.positionals);
+        spec.options = option_specs(*d.parser, &spec.positionals, d.values);
         specs.commands.push_back(std::move(spec));
     }
     return specs;

@@ -27,6 +27,7 @@ struct DeclaredCommand {
     const Command* command;
     CLI::App* parser;
     CommandRun run;
+    ValueLists values;  ///< the value lists its declaration named
 };
 
 /// Declares the global flags (--version, --debug) and the commands into `app`. `only` non-empty

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/credential_flags.hpp"
+#include "cli/export.hpp"
 #include "cli/server.hpp"
 #include "platform/process.hpp"
 #include "shell/export_format.hpp"
@@ -42,22 +43,35 @@ Result<int> exec_with_endpoint(const ExecOptions& options, Context& ctx) {
 CommandRun declare_exec(CommandFlags& flags) {
     struct Parsed {
         ExecOptions options;
-        bool ecs_server = false, ec2_server = false, lazy = false, imdsv1 = false;
+        bool ecs_server = false, ec2_server = false, lazy = false, imdsv1 = false, json = false;
     };
     auto parsed = std::make_shared<Parsed>();
     declare_credential_flags(flags, parsed->options.credentials, AccountFlags::With);
     flags.positional("command", parsed->options.command, "Command and arguments (after --; default $SHELL)");
     flags.flag("--ecs-server", parsed->ecs_server,
                "Serve credentials to the command from a loopback ECS-style endpoint (refreshed)");
-    flags.flag("--ec2-server", parsed->ec2_server,
+    flags.flag("-s,--ec2-server,--server", parsed->ec2_server,
                "Serve credentials to the command from a loopback EC2 metadata (IMDSv2) endpoint");
     flags.flag("--lazy", parsed->lazy, "With an endpoint: fetch credentials on the first request");
     flags.flag("--imdsv1", parsed->imdsv1, "With --ec2-server: also answer requests without a token");
+    flags.flag("-j,--json", parsed->json,
+               "Run no command: print the credentials as credential_process JSON (= export --format json)");
     flags.example(
         "Examples:\n  sesame exec admin -- aws s3 ls\n  sesame exec admin --ecs-server -- terraform apply");
     return [parsed](Context& ctx, const std::vector<std::string>& after_dashes) -> Result<int> {
         ExecOptions options = parsed->options;
         options.command.insert(options.command.end(), after_dashes.begin(), after_dashes.end());
+        if (parsed->json) {
+            // aws-vault's `exec --json`, from before `export --format json` existed.
+            if (!options.command.empty() || parsed->ecs_server || parsed->ec2_server || parsed->lazy ||
+                parsed->imdsv1)
+                return std::unexpected(Error{"exec --json prints credentials and runs no command or endpoint",
+                                             "drop --json to run the command", 2});
+            ExportOptions json;
+            json.credentials = options.credentials;
+            json.format = "json";
+            return run_export(json, ctx);
+        }
         if (parsed->ecs_server || parsed->ec2_server || parsed->lazy || parsed->imdsv1) {
             auto endpoint = endpoint_options(parsed->ecs_server, parsed->ec2_server, 0, parsed->lazy,
                                              parsed->imdsv1, "--ecs-server", "--ec2-server");

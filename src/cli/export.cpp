@@ -15,7 +15,8 @@ CommandRun declare_export(CommandFlags& flags) {
     auto options = std::make_shared<ExportOptions>();
     declare_credential_flags(flags, options->credentials, AccountFlags::With);
     flags.option_with_default("--format", options->format, "FORMAT",
-                              "env, export-env, json, ini, fish or powershell");
+                              "env, export-env, json, ini, fish or powershell",
+                              {"env", "export-env", "json", "ini", "fish", "powershell"});
     flags.flag("--refresh", options->refresh,
                "Again for this shell: the profile and flags it was started with (SESAME_PROFILE, "
                "SESAME_REFRESH_OPTIONS); what its aws and sesame-refresh run");

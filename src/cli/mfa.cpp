@@ -57,7 +57,8 @@ CommandRun declare_mfa_setup(CommandFlags& flags) {
     auto options = std::make_shared<MfaSetupOptions>();
     flags.required_positional("profile", options->profile, "Profile of the IAM user");
     flags.option("--qr", options->qr_ink, "INK",
-                 "auto, light or dark: the terminal's text colour, so the QR code scans");
+                 "auto, light or dark: the terminal's text colour, so the QR code scans",
+                 {"auto", "light", "dark"});
     flags.example("Example: sesame mfa-setup alice --qr dark");
     return [options](Context& ctx, const std::vector<std::string>&) { return run_mfa_setup(*options, ctx); };
 }

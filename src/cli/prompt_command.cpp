@@ -29,9 +29,11 @@ Result<bool> prompt_color(const PromptOptions& options, const Env& env) {
 
 CommandRun declare_prompt(CommandFlags& flags) {
     auto options = std::make_shared<PromptOptions>();
-    flags.option("--shell", options->shell, "SHELL", "bash, zsh, fish or plain (how colours are marked)");
+    flags.option("--shell", options->shell, "SHELL", "bash, zsh, fish or plain (how colours are marked)",
+                 {"bash", "zsh", "fish", "plain"});
     flags.option("--color", options->color, "WHEN",
-                 "auto (SESAME_PROMPT_COLORS, else NO_COLOR and the terminal decide), always or never");
+                 "auto (SESAME_PROMPT_COLORS, else NO_COLOR and the terminal decide), always or never",
+                 {"auto", "always", "never"});
     flags.option("--terminal-colors", options->terminal_colors, "N",
                  "How many colours the terminal has (tput colors); auto wants 8 or more. The init "
                  "scripts pass it");

@@ -8,15 +8,50 @@
 #include "util/strings.hpp"
 
 namespace sesame {
+namespace {
+
+/// Fails for a profile sesame knows nothing of (in no config file, with no key and no cached
+/// session), naming the closest one it knows: a typo must not read as "nothing to delete".
+Result<void> check_known_profile(Context& ctx, const std::string& profile) {
+    auto config = ctx.config();
+    if (!config) return std::unexpected(config.error());
+    std::vector<std::string> known = (*config)->profile_names();
+    if (ctx.store().exists()) {
+        auto keys = ctx.store().key_names();
+        if (!keys) return std::unexpected(std::move(keys.error()));
+        known.insert(known.end(), keys->begin(), keys->end());
+        auto sessions = ctx.store().sessions();
+        if (!sessions) return std::unexpected(std::move(sessions.error()));
+        for (const auto& [id, s] : *sessions) known.push_back(s.profile);
+    }
+    if (std::ranges::find(known, profile) != known.end()) return {};
+    std::string guess = closest_match(profile, known);
+    return fail(
+        fmt::format("no profile \"{}\" in the config files or the vault", profile),
+        guess.empty() ? "see the profiles with: sesame list" : fmt::format("did you mean \"{}\"?", guess));
+}
+
+/// What clearing `profile`'s sessions did, in words that stay true when there was nothing.
+std::string cleared(Context& ctx, size_t count, const std::string& profile) {
+    std::string whose = profile.empty() ? "" : fmt::format(" of profile \"{}\"", profile);
+    if (!ctx.store().exists())
+        return fmt::format("No cached sessions{} to delete: nothing is stored yet\n", whose);
+    if (count == 0) return fmt::format("No cached sessions{} to delete\n", whose);
+    return fmt::format("Deleted {} cached session(s){}\n", count, whose);
+}
+
+}  // namespace
 
 Result<int> run_remove(const RemoveOptions& options, Context& ctx) {
     KeyService keys(ctx);
     if (options.sessions_only) {
+        SESAME_TRY(check_known_profile(ctx, options.profile));
         auto sessions = keys.clear_sessions(options.profile);
         if (!sessions) return std::unexpected(std::move(sessions.error()));
-        ctx.out(fmt::format("Deleted {} cached session(s) of profile \"{}\"\n", *sessions, options.profile));
+        ctx.out(cleared(ctx, *sessions, options.profile));
         return 0;
     }
+    SESAME_TRY(check_known_profile(ctx, options.profile));
     auto names = ctx.store().key_names();
     if (!names) return std::unexpected(std::move(names.error()));
     const bool held = std::find(names->begin(), names->end(), options.profile) != names->end();
@@ -34,16 +69,21 @@ Result<int> run_remove(const RemoveOptions& options, Context& ctx) {
     // refused there, with a did-you-mean.
     auto removed = keys.remove(options.profile);
     if (!removed) return std::unexpected(std::move(removed.error()));
+    if (!removed->replaced) {
+        ctx.out(fmt::format("Profile \"{}\" has no stored keys; deleted its {} cached session(s)\n",
+                            options.profile, removed->sessions_removed));
+        return 0;
+    }
     ctx.out(fmt::format("Deleted the keys of profile \"{}\" and {} cached session(s)\n", options.profile,
                         removed->sessions_removed));
     return 0;
 }
 
 Result<int> run_clear(const ClearOptions& options, Context& ctx) {
+    if (!options.profile.empty()) SESAME_TRY(check_known_profile(ctx, options.profile));
     auto sessions = KeyService(ctx).clear_sessions(options.profile);
     if (!sessions) return std::unexpected(std::move(sessions.error()));
-    ctx.out(fmt::format("Cleared {} cached session(s){}\n", *sessions,
-                        options.profile.empty() ? "" : fmt::format(" of profile \"{}\"", options.profile)));
+    ctx.out(cleared(ctx, *sessions, options.profile));
     return 0;
 }
 
@@ -51,7 +91,7 @@ CommandRun declare_remove(CommandFlags& flags) {
     auto options = std::make_shared<RemoveOptions>();
     flags.required_positional("profile", options->profile, "Profile name");
     flags.flag("-f,--force", options->force, "Do not ask for confirmation");
-    flags.flag("--sessions-only", options->sessions_only, "Keep the keys; delete only cached sessions");
+    flags.flag("-s,--sessions-only", options->sessions_only, "Keep the keys; delete only cached sessions");
     flags.example("Example: sesame remove alice --sessions-only");
     return [options](Context& ctx, const std::vector<std::string>&) { return run_remove(*options, ctx); };
 }

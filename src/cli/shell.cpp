@@ -24,7 +24,7 @@ CommandRun declare_shell(CommandFlags& flags) {
 
 CommandRun declare_init(CommandFlags& flags) {
     auto shell = std::make_shared<std::string>();
-    flags.required_positional("shell", *shell, "bash, zsh or fish");
+    flags.required_positional("shell", *shell, "bash, zsh or fish", {"bash", "zsh", "fish"});
     flags.example("Example, in ~/.bashrc:  eval \"$(sesame init bash)\"");
     return [shell](Context& ctx, const std::vector<std::string>&) {
         return run_init(*shell, ctx, command_specs().commands);
@@ -33,7 +33,7 @@ CommandRun declare_init(CommandFlags& flags) {
 
 CommandRun declare_completion(CommandFlags& flags) {
     auto shell = std::make_shared<std::string>();
-    flags.required_positional("shell", *shell, "bash, zsh or fish");
+    flags.required_positional("shell", *shell, "bash, zsh or fish", {"bash", "zsh", "fish"});
     flags.example(
         "Example: sesame completion bash > ~/.local/share/bash-completion/completions/sesame\n"
         "(installed packages already have them; `sesame init` includes them too)");

@@ -11,6 +11,7 @@ struct OptionSpec {
     std::string value_name;          ///< "D" for an option that takes a value, empty for a flag
     bool value_optional = false;     ///< `--account` may be given without a value
     std::string description;
+    std::vector<std::string> values;  ///< the values it takes, when a fixed list (completions offer them)
 };
 
 /// A positional argument ("profile", "command").
@@ -18,7 +19,8 @@ struct PositionalSpec {
     std::string name;
     std::string description;
     bool required = false;
-    bool repeats = false;  ///< takes every remaining word
+    bool repeats = false;             ///< takes every remaining word
+    std::vector<std::string> values;  ///< the values it takes, when a fixed list
 };
 
 /// A command as `--help`, the man page and the completions show it. Built from the option

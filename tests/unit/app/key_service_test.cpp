@@ -124,6 +124,20 @@ TEST_F(KeyServiceRule, RemovingAnUnknownProfileSaysWhichOneWasMeant) {
     EXPECT_EQ(session_profiles().size(), 5u);
 }
 
+/// `remove admin --force` once failed ("no keys are stored") and left admin's role sessions:
+/// a profile without a key loses the sessions the rule names, and the keys stay.
+TEST_F(KeyServiceRule, RemovingAProfileWithoutAKeyDropsItsSessionsByTheRule) {
+    KeyService keys(*ctx);
+    auto removed = keys.remove("admin");
+    ASSERT_TRUE(removed) << removed.error().message;
+    EXPECT_FALSE(removed->replaced);
+    EXPECT_EQ(removed->sessions_removed, 3u);  // admin's two and deep's, made from admin's
+    EXPECT_EQ(session_profiles(), (std::set<std::string>{"base", "other", "own"}));
+    EXPECT_EQ(ctx->store().key_names()->size(), 2u);
+    // Nothing left to remove: an error again, and the vault is not written.
+    ASSERT_FALSE(keys.remove("admin"));
+}
+
 TEST_F(KeyServiceRule, ClearingSessionsKeepsKeys) {
     KeyService keys(*ctx);
     EXPECT_EQ(*keys.clear_sessions("admin"), 2u);

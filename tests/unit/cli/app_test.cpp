@@ -102,5 +102,52 @@ TEST(Dispatch, CommandHelpShowsOnlyItsOwnExamples) {
     }
 }
 
+/// README says --debug goes before or after the command: anywhere before "--".
+TEST(Dispatch, TakesDebugAfterTheCommand) {
+    auto after = run({"prompt", "--seconds-left", "--debug"});
+    EXPECT_EQ(after.code, 0) << after.err;
+    EXPECT_EQ(after.out, "999999999\n");
+    EXPECT_EQ(run({"prompt", "--debug", "--seconds-left"}).out, after.out);
+}
+
+TEST(Dispatch, FlagErrorsSuggestTheFlagAndNameTheCommandsHelp) {
+    auto typo = run({"exec", "admin", "--no-sesion", "--", "true"});
+    EXPECT_EQ(typo.code, 2);
+    EXPECT_EQ(typo.err,
+              "sesame: unknown option --no-sesion for sesame exec\n"
+              "hint: did you mean --no-session? (run 'sesame exec --help' for its options)\n");
+    auto dashes = run({"exec", "admin", "aws", "s3", "ls", "--recursive"});
+    EXPECT_EQ(dashes.code, 2);
+    EXPECT_NE(
+        dashes.err.find("hint: put -- before the command: sesame exec admin -- aws s3 ls --recursive\n"),
+        std::string::npos)
+        << dashes.err;
+    auto missing = run({"remove"});
+    EXPECT_EQ(missing.code, 2);
+    EXPECT_NE(missing.err.find("'sesame remove --help'"), std::string::npos) << missing.err;
+}
+
+/// aws-vault's names for what sesame does: `exec --server`/`-s` is --ec2-server, `help X` and
+/// `--help-long` are --help.
+TEST(Dispatch, TakesAwsVaultsNames) {
+    for (const auto& server : {"--server", "-s"}) {
+        auto both = run({"exec", "admin", server, "--ecs-server", "--", "true"});
+        EXPECT_EQ(both.code, 1) << server;
+        EXPECT_EQ(both.err, "sesame: choose one of --ecs-server and --ec2-server\n") << server;
+    }
+    auto json = run({"exec", "admin", "--json", "--", "true"});
+    EXPECT_EQ(json.code, 2);
+    EXPECT_EQ(json.err,
+              "sesame: exec --json prints credentials and runs no command or endpoint\nhint: drop --json to "
+              "run the command\n");
+    const std::string help = run({"exec", "--help"}).out;
+    EXPECT_EQ(run({"help", "exec"}).out, help);
+    EXPECT_EQ(run({"exec", "--help-long"}).out, help);
+    EXPECT_EQ(run({"help"}).out, run({"--help"}).out);
+    auto backend = run({"--backend", "kwallet", "list"});
+    EXPECT_EQ(backend.code, 2);
+    EXPECT_TRUE(backend.err.starts_with("sesame: --backend kwallet: ")) << backend.err;
+}
+
 }  // namespace
 }  // namespace sesame

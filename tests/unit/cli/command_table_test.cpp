@@ -16,6 +16,8 @@
 #include "platform/clock.hpp"
 #include "prompt/prompt.hpp"
 #include "shell/completions.hpp"
+#include "shell/export_format.hpp"
+#include "util/strings.hpp"
 
 namespace sesame {
 namespace {
@@ -111,6 +113,28 @@ TEST(Completions, OfferEveryFlagOfEveryCommandInEveryShell) {
     auto shell_flags = spec(specs, "shell").flags();
     EXPECT_NE(std::find(shell_flags.begin(), shell_flags.end(), "--account"), shell_flags.end());
     EXPECT_NE(std::find(shell_flags.begin(), shell_flags.end(), "--role"), shell_flags.end());
+}
+
+/// `--format <TAB>` once offered profile names: an option's values are declared with it, and
+/// every value declared is one the command takes.
+TEST(CommandSpecs, CarryTheValuesAnOptionTakes) {
+    auto specs = command_specs();
+    const OptionSpec* format = nullptr;
+    for (const auto& o : spec(specs, "export").options)
+        if (o.names.back() == "--format") format = &o;
+    ASSERT_NE(format, nullptr);
+    EXPECT_EQ(format->values,
+              (std::vector<std::string>{"env", "export-env", "json", "ini", "fish", "powershell"}));
+    for (const auto& v : format->values) EXPECT_TRUE(parse_export_format(v)) << v;
+    EXPECT_NE(parse_export_format("x").error().hint.find(join(format->values, ", ")), std::string::npos);
+    EXPECT_EQ(spec(specs, "init").positionals.front().values,
+              (std::vector<std::string>{"bash", "zsh", "fish"}));
+    for (const auto& v : spec(specs, "init").positionals.front().values)
+        EXPECT_TRUE(parse_shell_kind(v)) << v;
+    for (auto shell : {ShellKind::Bash, ShellKind::Zsh, ShellKind::Fish}) {
+        std::string script = completion_script(shell, specs.commands);
+        EXPECT_NE(script.find("env export-env json ini fish powershell"), std::string::npos) << script;
+    }
 }
 
 TEST(ManPage, HasEveryCommandFlagAndVariable) {

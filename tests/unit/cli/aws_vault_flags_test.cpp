@@ -1,0 +1,97 @@
+#include "cli/aws_vault_flags.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace sesame {
+namespace {
+
+using Words = std::vector<std::string>;
+
+Words normalized(const Words& args, Env& env) {
+    auto out = normalize_habits(args, env);
+    EXPECT_TRUE(out) << out.error().message;
+    return out ? *out : Words{};
+}
+
+TEST(AwsVaultHabits, DebugGoesAnywhereBeforeTheCommand) {
+    Env env;
+    EXPECT_EQ(normalized({"exec", "admin", "--debug"}, env), (Words{"exec", "admin"}));
+    EXPECT_EQ(normalized({"list", "--debug"}, env), (Words{"list"}));
+    EXPECT_EQ(normalized({"--debug", "list"}, env), (Words{"list"}));
+}
+
+TEST(AwsVaultHabits, GlobalFlagsThatAreSesamesBehaviourAreTakenOut) {
+    Env env;
+    EXPECT_EQ(normalized({"--backend", "file", "list"}, env), (Words{"list"}));
+    EXPECT_EQ(normalized({"list", "--backend=file", "--prompt", "terminal"}, env), (Words{"list"}));
+    EXPECT_EQ(normalized({"add", "alice", "--add-config", "--env"}, env), (Words{"add", "alice", "--env"}));
+}
+
+TEST(AwsVaultHabits, FileDirSetsTheVaultFolder) {
+    Env env(std::map<std::string, std::string>{{"HOME", "/home/u"}});
+    EXPECT_EQ(normalized({"--file-dir", "/tmp/v", "list"}, env), (Words{"list"}));
+    EXPECT_EQ(env.get("SESAME_FILE_DIR"), "/tmp/v");
+    EXPECT_EQ(normalized({"list", "--file-dir=~/keys"}, env), (Words{"list"}));
+    EXPECT_EQ(env.get("SESAME_FILE_DIR"), "/home/u/keys");
+    EXPECT_EQ(normalized({"list", "--file-dir", "rel/keys"}, env), (Words{"list"}));
+    EXPECT_EQ(env.get("SESAME_FILE_DIR"), (std::filesystem::current_path() / "rel/keys").string());
+    auto empty = normalize_habits({"list", "--file-dir="}, env);
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().exit_code, 2);
+}
+
+TEST(AwsVaultHabits, RefusedFlagsNameWhatSesameSupports) {
+    Env env;
+    struct Case {
+        Words args;
+        std::string message, hint;
+    };
+    for (const auto& c : std::vector<Case>{
+             {{"--backend", "keychain", "list"}, "--backend keychain: ", "--backend file is accepted"},
+             {{"list", "--prompt=ykman"}, "--prompt ykman: ", "--mfa-token"},
+             {{"--keychain", "login", "list"}, "--keychain login: ", "--file-dir"},
+             {{"--pass-dir", "/p", "list"}, "--pass-dir /p: ", "SESAME_FILE_DIR"},
+             {{"list", "--backend"}, "--backend needs a value", ""},
+         }) {
+        auto out = normalize_habits(c.args, env);
+        ASSERT_FALSE(out) << c.args.front();
+        EXPECT_TRUE(out.error().message.starts_with(c.message)) << out.error().message;
+        EXPECT_NE(out.error().hint.find(c.hint), std::string::npos) << out.error().hint;
+        EXPECT_EQ(out.error().exit_code, 2);
+    }
+}
+
+TEST(AwsVaultHabits, KingpinHelpAndAliasesBecomeSesamesOwn) {
+    Env env;
+    EXPECT_EQ(normalized({"help"}, env), (Words{"--help"}));
+    EXPECT_EQ(normalized({"help", "exec"}, env), (Words{"exec", "--help"}));
+    EXPECT_EQ(normalized({"exec", "--help-long"}, env), (Words{"exec", "--help"}));
+    EXPECT_EQ(normalized({"--help-man"}, env), (Words{"__man"}));
+    EXPECT_EQ(normalized({"--completion-script-zsh"}, env), (Words{"completion", "zsh"}));
+    EXPECT_EQ(normalized({"ls", "--profiles"}, env), (Words{"list", "--profiles"}));
+    EXPECT_EQ(normalized({"rm", "-f", "alice"}, env), (Words{"remove", "-f", "alice"}));
+    // Only the command word is an alias: a profile named "ls" stays one.
+    EXPECT_EQ(normalized({"exec", "ls"}, env), (Words{"exec", "ls"}));
+}
+
+/// README's migration table has a row for every flag of aws-vault's that sesame does not
+/// declare itself, so that the table cannot fall behind what sesame does with them.
+TEST(AwsVaultHabits, ReadmeTableNamesEveryEntry) {
+    std::ifstream in(SESAME_SOURCE_DIR "/README.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string readme = text.str();
+    const auto start = readme.find("### aws-vault flags");
+    ASSERT_NE(start, std::string::npos);
+    const std::string table = readme.substr(start, readme.find("\n#", start + 1) - start);
+    for (const AwsVaultFlag& f : aws_vault_flags())
+        EXPECT_NE(table.find(f.name), std::string::npos) << f.name;
+}
+
+}  // namespace
+}  // namespace sesame
