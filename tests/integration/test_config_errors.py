@@ -12,6 +12,7 @@ from harness import (
     EXT_ROLE_ARN,
     Keys,
     SesameTestCase,
+    aws_cli,
     closed_port,
     section,
 )
@@ -65,9 +66,25 @@ class ConfigErrorsTest(SesameTestCase):
         self.assertRegex(stderr, r"config:4\b", "the message must name the file and line 4")
 
     def test_unterminated_section_names_file_and_line(self) -> None:
-        self.sb.write_config("[profile alice]\nregion = us-east-1\n[profile admin\n")
-        stderr = self.refused(["exec", "alice", "--", "true"])
-        self.assertRegex(stderr, r"config:3\b")
+        for text, line in (("[profile alice]\nregion = us-east-1\n[profile admin\n", 3),
+                           ("[profile admin\nregion = us-east-1\n[profile alice]\n", 1)):
+            with self.subTest(line=line):
+                self.sb.write_config(text)
+                stderr = self.refused(["exec", "alice", "--", "true"], 'closing "]"')
+                self.assertRegex(stderr, rf"config:{line}\b")
+                self.assertNotIn("indent", stderr, "the hint about continuation lines does not apply")
+                # botocore refuses this file too.
+                aws = self.sb.run_cmd([aws_cli(), "configure", "get", "region", "--profile", "alice"])
+                self.assertNotEqual(aws.returncode, 0)
+                self.assertIn("Unable to parse config file", aws.stderr)
+
+    def test_misspelt_source_profile_is_named_with_the_refusal(self) -> None:
+        self.sb.write_config(section("alice") + section("typo", source_profle="alice", role_arn=ADMIN_ROLE_ARN))
+        self.refused(["exec", "typo", "--", "true"], "neither source_profile",
+                     'unknown key "source_profle"', 'did you mean "source_profile"?')
+        aws = self.sb.run_cmd([aws_cli(), "sts", "get-caller-identity", "--profile", "typo"])
+        self.assertNotEqual(aws.returncode, 0, "botocore accepted the profile sesame refused")
+        self.assertIn("missing: source_profile", aws.stderr)
 
     def test_malformed_credentials_file_names_file_and_line(self) -> None:
         self.sb.write_credentials("[other]\naws_access_key_id\n")
