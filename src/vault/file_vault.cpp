@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -69,6 +70,23 @@ Result<Header> parse_header(std::string_view file, const std::string& path) {
     h.ad = file.substr(0, k_header_size);
     h.ciphertext = file.substr(k_header_size);
     return h;
+}
+
+/// `e` (a failed create, lock or write in the vault's folder `dir`), with what to do when the
+/// cause is that the folder, or the nearest one that exists, is not writable (a read-only $HOME,
+/// a read-only file system): checked only once something failed.
+Error with_writable_hint(Error e, const std::string& dir) {
+    std::string existing = dir;
+    while (existing.size() > 1 && ::access(existing.c_str(), F_OK) != 0) {
+        size_t slash = existing.find_last_of('/');
+        existing = slash == 0 || slash == std::string::npos ? "/" : existing.substr(0, slash);
+    }
+    if (::access(existing.c_str(), W_OK | X_OK) == 0) return e;
+    e.hint = fmt::format(
+        "sesame keeps its vault in {}, and {} is not writable for you: make it writable, or set "
+        "SESAME_FILE_DIR to a folder you can write",
+        dir, existing);
+    return e;
 }
 
 }  // namespace
@@ -163,10 +181,11 @@ void FileVault::confine(std::set<std::string> profiles) {
 }
 
 Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& change) {
-    SESAME_TRY(ensure_private_dir(m_dir));
+    if (auto made = ensure_private_dir(m_dir); !made)
+        return std::unexpected(with_writable_hint(std::move(made.error()), m_dir));
     SESAME_TRY(check_permissions(m_dir, 0700));
     auto lock = FileLock::acquire(path() + ".lock", m_options.lock_timeout);
-    if (!lock) return std::unexpected(std::move(lock.error()));
+    if (!lock) return std::unexpected(with_writable_hint(std::move(lock.error()), m_dir));
 
     auto existing = read_existing();
     if (!existing) return std::unexpected(std::move(existing.error()));
@@ -176,7 +195,8 @@ Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& ch
     SESAME_TRY(change(data));
     data.prune_expired(m_clock.now());
     if (creating) SESAME_TRY(create_key());
-    SESAME_TRY(write(data));
+    if (auto written = write(data); !written)
+        return std::unexpected(with_writable_hint(std::move(written.error()), m_dir));
     if (m_pending_passphrase) {  // a new vault: unlocked from now on
         cache_key(*m_pending_passphrase);
         m_pending_passphrase.reset();
@@ -299,9 +319,12 @@ std::optional<std::chrono::seconds> FileVault::unlocked_for() {
 }
 
 Result<FileLock> FileVault::lock_named(std::string_view name) {
-    SESAME_TRY(ensure_private_dir(m_dir + "/locks"));
-    return FileLock::acquire(m_dir + "/locks/" + sha256_hex(name).substr(0, 32) + ".lock",
-                             m_options.prompt_wait);
+    if (auto made = ensure_private_dir(m_dir + "/locks"); !made)
+        return std::unexpected(with_writable_hint(std::move(made.error()), m_dir));
+    auto lock = FileLock::acquire(m_dir + "/locks/" + sha256_hex(name).substr(0, 32) + ".lock",
+                                  m_options.prompt_wait);
+    if (!lock) return std::unexpected(with_writable_hint(std::move(lock.error()), m_dir));
+    return lock;
 }
 
 Result<bool> FileVault::unlock(std::string_view salt, const KdfParams& kdf) {
