@@ -19,6 +19,8 @@ constexpr std::string_view k_magic{"SESAME\x00\x01", 8};
 constexpr uint32_t k_format_version = 1;
 constexpr uint32_t k_kdf_argon2id13 = 1;
 constexpr size_t k_salt_offset = 32;
+/// Passphrases asked for (when the source can ask again) before an unlock gives up.
+constexpr int k_passphrase_tries = 3;
 constexpr size_t k_nonce_offset = k_salt_offset + k_kdf_salt_size;
 constexpr size_t k_header_size = k_nonce_offset + k_aead_nonce_size;
 static_assert(k_header_size == 72);
@@ -245,16 +247,25 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
         if (!lock) return std::unexpected(std::move(lock.error()));
         prompt_lock = std::move(*lock);
     }
-    auto asked = unlock(header->salt, header->kdf);
-    if (!asked) return std::unexpected(std::move(asked.error()));
-    auto plain = aead_open(*m_key, header->nonce, header->ciphertext, header->ad);
-    if (!plain) {
+    Result<Secret> plain = std::unexpected(Error{});
+    for (int attempt = 1;; ++attempt) {
+        auto asked = unlock(header->salt, header->kdf);
+        if (!asked) return std::unexpected(std::move(asked.error()));
+        plain = aead_open(*m_key, header->nonce, header->ciphertext, header->ad);
+        if (plain) break;
         m_pending_passphrase.reset();
         // A key that opened this vault before cannot be wrong: the file changed under it.
         if (!*asked) return damaged(path());
         m_key.reset();
-        return fail(fmt::format("wrong passphrase for the vault at {}", path()),
-                    "try again; if SESAME_FILE_PASSPHRASE is set, check its value");
+        if (attempt < k_passphrase_tries && m_passphrase.ask_again()) continue;
+        if (m_passphrase.preset())
+            return fail(
+                fmt::format("wrong passphrase for the vault at {}: SESAME_FILE_PASSPHRASE does not open it",
+                            path()),
+                "set SESAME_FILE_PASSPHRASE to the vault's passphrase, or unset it to be asked");
+        return fail(fmt::format("wrong passphrase for the vault at {}{}", path(),
+                                attempt > 1 ? fmt::format(" ({} tries)", attempt) : ""),
+                    "nothing was changed; run the command again to try again");
     }
     if (m_pending_passphrase) {
         cache_key(*m_pending_passphrase);
