@@ -3,7 +3,12 @@ no secret in the output, and the vault byte-for-byte unchanged."""
 
 from __future__ import annotations
 
+import os
 import re
+import select
+import signal
+import socket
+import subprocess
 import time
 import unittest
 
@@ -15,6 +20,7 @@ from harness import (
     aws_cli,
     closed_port,
     section,
+    sesame_bin,
 )
 
 
@@ -144,6 +150,42 @@ class ConfigErrorsTest(SesameTestCase):
         elapsed = time.monotonic() - started
         self.assertIn(url.removeprefix("http://"), stderr)
         self.assertLess(elapsed, 10, f"took {elapsed:.1f}s to give up on a refused connection")
+
+    def test_a_hung_endpoint_says_what_sesame_waits_for(self) -> None:
+        # Accepts the connection, never answers: without the notice, a minute of silence.
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        env = self.sb.child_env({"AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{port}"})
+        proc = subprocess.Popen([sesame_bin(), "exec", "alice", "--", "true"], env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            stderr = b""
+            deadline = time.monotonic() + 20
+            while b"Ctrl-C to stop" not in stderr and time.monotonic() < deadline:
+                ready, _, _ = select.select([proc.stderr], [], [], 0.5)
+                if ready:
+                    chunk = os.read(proc.stderr.fileno(), 4096)
+                    if not chunk:
+                        break
+                    stderr += chunk
+            text = stderr.decode()
+            self.assertIn(f"sesame: waiting for 127.0.0.1:{port} (GetSessionToken)", text)
+            self.assertRegex(text, r"times out in \d+ s; Ctrl-C to stop")
+            self.assertIsNone(proc.poll(), "the notice came only once sesame had given up")
+            # It does what it says: Ctrl-C stops it at once, and nothing was stored.
+            os.kill(proc.pid, signal.SIGINT)
+            proc.wait(timeout=10)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertEqual(text.count("waiting for"), 1, text)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stderr.close()
+            listener.close()
+        self.assertVaultUnchanged(self.before)
 
     def test_service_specific_endpoint_wins(self) -> None:
         url = f"http://127.0.0.1:{closed_port()}"
