@@ -12,7 +12,8 @@ namespace {
 TEST(InterruptScope, HoldsSigintBackUntilTaken) {
     InterruptScope scope;
     EXPECT_EQ(scope.take(), 0);
-    ASSERT_EQ(::kill(::getpid(), SIGINT), 0);  // would end the test binary without the scope
+    // raise(): to this thread, which the scope blocked (other test threads may not have).
+    ASSERT_EQ(::raise(SIGINT), 0);  // would end the test binary without the scope
     EXPECT_EQ(scope.take(), SIGINT);
 }
 
@@ -21,7 +22,7 @@ TEST(InterruptScope, AHeldBackSignalEndsAWaitForInput) {
     ASSERT_EQ(::pipe(fds), 0);
     {
         InterruptScope scope;
-        ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
+        ASSERT_EQ(::raise(SIGTERM), 0);
         EXPECT_EQ(wait_for_input(fds[0]), SIGTERM) << "the wait must end although nothing is readable";
     }
     // Without a scope, a wait returns at once: the read itself blocks as before.
