@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
     http_options.http_proxy = env.get("HTTP_PROXY").value_or(env.get_or("http_proxy", ""));
     http_options.no_proxy = env.get("NO_PROXY").value_or(env.get_or("no_proxy", ""));
     http_options.ca_bundle = env.get_or("AWS_CA_BUNDLE", "");
+    http_options.on_slow = [err](std::string_view what) {
+        err(std::string("sesame: ").append(what).append("\n"));
+    };
     auto http = [http_options] { return std::make_unique<sesame::CurlHttpClient>(http_options); };
 
     sesame::Context ctx(std::move(env), clock, prompt, log, out, http);

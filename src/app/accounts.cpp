@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "prompt/prompt.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
@@ -67,6 +68,7 @@ Result<OrganizationAccount> pick_account(const std::vector<OrganizationAccount>&
         auto answer =
             prompt.ask(filter.empty() ? "Account (number, or text to filter): "
                                       : fmt::format("Account [{}] (number, or text to filter): ", filter));
+        if (!answer && is_cancel(answer.error())) return std::unexpected(std::move(answer.error()));
         if (!answer)
             return fail("--account needs a value when there is no terminal to pick one on",
                         "give the account id or name: --account NAME");

@@ -111,7 +111,7 @@ Result<std::pair<std::string, std::string>> rotate_key(
     auto clients = ctx.clients();
     if (!clients) return std::unexpected(clients.error());
     ServiceClients& aws = **clients;
-    RotationRequest rotation_request{key->credentials, std::nullopt};
+    RotationRequest rotation_request{key->credentials, std::nullopt, key->key_profile};
     if (!request.no_session) {
         std::optional<Secret> code;
         if (!request.mfa_token.empty()) code = Secret(request.mfa_token);
@@ -130,6 +130,9 @@ Result<std::pair<std::string, std::string>> rotate_key(
         if (*session) {
             auto creds = (*session)->retrieve();
             if (!creds) {
+                if (auto gone =
+                        stored_key_refused(creds.error(), key->credentials.access_key_id, key->key_profile))
+                    return std::unexpected(std::move(*gone));
                 return fail(
                     fmt::format("could not get an MFA session to rotate with: {}", creds.error().message),
                     "nothing was changed; --no-session signs the IAM calls with the key itself");

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -107,6 +108,54 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     return n;
 }
 
+/// What a request is, for the user: its host, and its API action (the Query protocol's Action
+/// form field, or the JSON protocol's X-Amz-Target) when it has one.
+std::string describe_request(const HttpRequest& request) {
+    std::string_view url = request.url;
+    if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+    std::string_view host = url.substr(0, url.find_first_of("/?#"));
+    std::string action;
+    for (const auto& [name, value] : request.headers)
+        if (name == "X-Amz-Target") action = value.substr(value.find('.') + 1);
+    if (action.empty()) {
+        std::string_view body = request.body;
+        size_t at = body.starts_with("Action=") ? 0 : body.find("&Action=");
+        if (at != std::string_view::npos) {
+            body.remove_prefix(body.find('=', at) + 1);
+            action = std::string(body.substr(0, body.find('&')));
+        }
+    }
+    return action.empty() ? std::string(host) : fmt::format("{} ({})", host, action);
+}
+
+/// CURLOPT_XFERINFOFUNCTION's data: tells on_slow once, after slow_after without an answer. Costs
+/// a comparison per call (curl calls it about once a second while waiting, and per chunk).
+struct SlowWatch {
+    const CurlApi* api;
+    CURL* easy;
+    const HttpRequest* request;
+    const HttpOptions* options;
+    bool* told;
+};
+
+int on_progress(void* user, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t) {
+    auto* watch = static_cast<SlowWatch*>(user);
+    if (*watch->told || downloaded > 0) return 0;
+    curl_off_t elapsed_us = 0;
+    watch->api->easy_getinfo(watch->easy, CURLINFO_TOTAL_TIME_T, &elapsed_us);
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(elapsed_us));
+    if (elapsed < watch->options->slow_after) return 0;
+    *watch->told = true;
+    const auto left = std::chrono::ceil<std::chrono::seconds>(watch->options->total_timeout - elapsed);
+    watch->options->on_slow(fmt::format(
+        "waiting for {}… (no answer for {} s; this try times out in {} s; "
+        "Ctrl-C to stop)",
+        describe_request(*watch->request), std::chrono::duration_cast<std::chrono::seconds>(elapsed).count(),
+        std::max<long long>(left.count(), 0)));
+    return 0;
+}
+
 std::string format_seconds(std::chrono::milliseconds ms) {
     return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
 }
@@ -202,6 +251,13 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
         c.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
         c.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
         if (request.method != "POST") c.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+
+    SlowWatch watch{&c, easy, &request, &m_options, &m_told_slow};
+    if (m_options.on_slow && !m_told_slow) {
+        c.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &on_progress);
+        c.easy_setopt(easy, CURLOPT_XFERINFODATA, &watch);
+        c.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
     }
 
     CURLcode rc = c.easy_perform(easy);

@@ -40,7 +40,8 @@ class CurlHttpClient final : public HttpClient {
     HttpOptions m_options;
     std::string m_library;
     const CurlApi* m_api = nullptr;
-    void* m_easy = nullptr;  ///< CURL*, created on first send
+    void* m_easy = nullptr;    ///< CURL*, created on first send
+    bool m_told_slow = false;  ///< HttpOptions::on_slow was called (once per client)
 };
 
 /// "https://host/path?query" -> "https://host/path": a URL safe to show in errors and logs.

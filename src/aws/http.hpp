@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,11 @@ struct HttpOptions {
     std::string ca_bundle;
     std::chrono::milliseconds connect_timeout{3000};
     std::chrono::milliseconds total_timeout{15000};
+    /// Told once per client, when a request has had no answer for `slow_after`, what sesame is
+    /// waiting for ("waiting for HOST (Action)… (timeout in N s; Ctrl-C to stop)"), so a hung
+    /// endpoint is not silence. Empty: nothing is told.
+    std::function<void(std::string_view)> on_slow;
+    std::chrono::milliseconds slow_after{4000};
 };
 
 /// Sends one HTTP request. Abstract so tests use a fake; the real one is CurlHttpClient,

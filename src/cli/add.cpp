@@ -9,6 +9,7 @@
 #include "cli/mfa.hpp"
 #include "config/config_editor.hpp"
 #include "platform/files.hpp"
+#include "prompt/prompt.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
@@ -80,6 +81,7 @@ Result<int> run_add(const AddOptions& options, Context& ctx) {
         secret = Secret(std::move(*sec));
     } else {
         auto id = ctx.prompt().ask("Enter Access Key ID: ");
+        if (!id && is_cancel(id.error())) return std::unexpected(std::move(id.error()));
         if (!id)
             return fail("no terminal to ask for the access key on",
                         "use --env with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");

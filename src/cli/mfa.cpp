@@ -8,6 +8,8 @@
 #include "app/credential_service.hpp"
 #include "app/user_key.hpp"
 #include "crypto/totp.hpp"
+#include "platform/interrupt.hpp"
+#include "prompt/prompt.hpp"
 #include "shell/qr.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -40,6 +42,23 @@ QrInk pick_ink(const std::string& choice, const Env& env) {
         if (n == 7 || n == 15) return QrInk::dark_modules;
     }
     return QrInk::light_modules;
+}
+
+/// CreateVirtualMFADevice's EntityAlreadyExists: a device of the user's name is left from an
+/// earlier setup (one killed with SIGKILL, or made by hand); says how to delete it.
+Error leftover_device_hint(Error e, const IamUser& user, const std::string& profile) {
+    if (e.message.find("EntityAlreadyExists") == std::string::npos) return e;
+    auto arn = split(user.arn, ':');
+    const std::string serial = fmt::format("arn:{}:iam::{}:mfa/{}", arn.size() > 4 ? arn[1] : "aws",
+                                           arn.size() > 4 ? arn[4] : "ACCOUNT", user.user_name);
+    e.hint = fmt::format(
+        "a virtual MFA device named \"{}\" exists, probably left by an earlier mfa-setup that was stopped. "
+        "If your app does not use it, delete it, then run sesame mfa-setup {} again: aws iam "
+        "delete-virtual-mfa-device --serial-number {} (if it is enabled, first: aws iam "
+        "deactivate-mfa-device "
+        "--user-name {} --serial-number {})",
+        user.user_name, profile, serial, user.user_name, serial);
+    return e;
 }
 
 }  // namespace
@@ -147,19 +166,36 @@ Result<int> run_mfa_setup(const MfaSetupOptions& options, Context& ctx) {
     auto user = iam.get_user(key->credentials);
     if (!user) return std::unexpected(user.error());
     if (user->user_name.empty()) return fail("mfa-setup is for IAM users; this key belongs to the root user");
+    // Before anything exists in IAM: a device made without a terminal to finish it on is waste.
+    if (!ctx.prompt().can_ask())
+        return fail("mfa-setup needs a terminal: it shows a QR code and reads two codes from your app",
+                    "run it in a terminal; nothing was created");
 
+    // From here until the device is enabled or deleted, Ctrl-C, SIGTERM and SIGHUP stop the
+    // command only once it has deleted the device again.
+    InterruptScope interrupts;
     auto device = iam.create_virtual_mfa_device(key->credentials, user->user_name);
-    if (!device) return std::unexpected(device.error());
+    if (!device)
+        return std::unexpected(leftover_device_hint(std::move(device.error()), *user, key->profile.name));
     const std::string serial = device->serial_number;
     // From here on, every way out that does not enable the device deletes it again.
     auto abandon = [&](Error why) -> Result<int> {
         auto deleted = iam.delete_virtual_mfa_device(key->credentials, serial);
-        if (!deleted)
+        if (!deleted) {
             why.message += fmt::format(" (and the unfinished device {} could not be deleted: {})", serial,
                                        deleted.error().message);
-        else
+            why.hint =
+                fmt::format("delete it with: aws iam delete-virtual-mfa-device --serial-number {}", serial);
+        } else {
             why.message += fmt::format(" (the unfinished device {} was deleted)", serial);
+        }
         return std::unexpected(std::move(why));
+    };
+    auto interrupted = [&] { return cancelled("mfa-setup", 128 + interrupts.take()); };
+    if (interrupts.take() != 0) return abandon(interrupted());
+    auto unanswered = [&](Error e) {
+        if (is_cancel(e)) return abandon(std::move(e));
+        return abandon(Error{"no terminal to read the MFA codes from", "run mfa-setup in a terminal"});
     };
 
     auto seed = base32_decode(device->base32_seed);
@@ -178,13 +214,14 @@ Result<int> run_mfa_setup(const MfaSetupOptions& options, Context& ctx) {
 
     for (int attempt = 1;; ++attempt) {
         auto first = ctx.prompt().ask("Enter a code from the app: ");
-        if (!first)
-            return abandon(Error{"no terminal to read the MFA codes from", "run mfa-setup in a terminal"});
+        if (!first) return unanswered(std::move(first.error()));
         auto second = ctx.prompt().ask("Wait for the next code and enter it: ");
-        if (!second)
-            return abandon(Error{"no terminal to read the MFA codes from", "run mfa-setup in a terminal"});
+        if (!second) return unanswered(std::move(second.error()));
         Secret c1(std::string(trim(*first))), c2(std::string(trim(*second)));
         if (consecutive_codes_match(*seed, c1, c2, ctx.clock().now())) {
+            if (interrupts.take() != 0) return abandon(interrupted());
+            // Enabling is one call: the device is then finished, and what remains (the config
+            // line) is done before a signal that came meanwhile takes effect.
             auto enabled = iam.enable_mfa_device(key->credentials, {user->user_name, serial, c1, c2});
             if (!enabled) return abandon(enabled.error());
             break;

@@ -120,8 +120,14 @@ class Validator {
             return {};
         }
         m_indent = indent;
-        if (value[0] == '[')
+        if (value[0] == '[') {
             if (auto header = section_header(value)) return start_section(*header, lineno);
+            // Not a header, and (without "=" or ":") not a setting either: botocore refuses it too.
+            // (The line is not echoed: a mangled line of a credentials file may hold a secret.)
+            if (delimiter(value) == k_none && value.find(']') == std::string_view::npos)
+                return error(lineno, "a section header without its closing \"]\"",
+                             "end the header with \"]\", as in [profile NAME]");
+        }
         if (!m_keys)
             return error(lineno, "a setting appears before any [section] header",
                          "start the file with a section such as [default] or [profile NAME]");

@@ -37,6 +37,7 @@ constexpr std::string_view k_known_keys[] = {
     "source_identity",
     "duration_seconds",
     "credential_process",
+    "login_session",
     "endpoint_url",
     "services",
     "sso_session",
@@ -51,6 +52,14 @@ constexpr std::string_view k_known_keys[] = {
     "include_profile",
     "parent_profile",
     "ca_bundle",
+    "proxy_ca_bundle",
+    "proxy_client_cert",
+    "proxy_use_forwarding_for_https",
+    "csm_enabled",
+    "csm_host",
+    "csm_port",
+    "csm_client_id",
+    "data_path",
     "s3",
     "dynamodb",
     "retry_mode",
@@ -137,7 +146,13 @@ class Resolver {
             p.source_is_self = true;
         }
         apply_env(settings, chain.empty());
-        SESAME_TRY(apply(p, settings, chain.empty()));
+        // A refused profile's unknown keys are told with the error: a misspelt key (source_profle)
+        // is often why it was refused, and the warnings are printed only for a profile that resolves.
+        if (auto applied = apply(p, settings, chain.empty()); !applied) {
+            Error e = std::move(applied.error());
+            for (const auto& w : p.warnings) e.message += "\n  " + w;
+            return std::unexpected(std::move(e));
+        }
         // botocore reads source_profile only to assume a role, and never for a source that holds
         // keys (those are used as they are): a stray source_profile there is not followed.
         const bool is_target = chain.empty();

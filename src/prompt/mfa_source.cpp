@@ -25,6 +25,7 @@ Result<Secret> PromptMfaSource::code_for(std::string_view serial) {
     for (int attempt = 1;; ++attempt) {
         auto answer = m_prompt.ask(fmt::format("Enter MFA code for {}: ", serial));
         if (!answer) {
+            if (is_cancel(answer.error())) return std::unexpected(std::move(answer.error()));
             return fail(
                 fmt::format("an MFA code for {} is needed, but there is no terminal to ask on", serial),
                 "pass it with --mfa-token CODE");
@@ -35,6 +36,14 @@ Result<Secret> PromptMfaSource::code_for(std::string_view serial) {
         if (attempt == k_tries) return std::unexpected(std::move(checked.error()));
         m_prompt.tell("An MFA code is 6 digits; try again.");
     }
+}
+
+bool PromptMfaSource::ask_again(std::string_view serial) {
+    m_prompt.tell(
+        fmt::format("AWS refused that code for {} (a code works once, for about 30 seconds); "
+                    "wait for the next one.",
+                    serial));
+    return true;
 }
 
 const std::vector<PromptDriver>& prompt_drivers() {

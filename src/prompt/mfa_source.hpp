@@ -21,17 +21,21 @@ class MfaCodeSource {
     /// The current code of the MFA device `serial` (an ARN, or a hardware token's serial number),
     /// checked to be 6 digits.
     virtual Result<Secret> code_for(std::string_view serial) = 0;
+    /// AWS refused the last code for `serial` (wrong, or already used). True when asking for
+    /// another may help (the driver has told the user so); false when it cannot ask again.
+    virtual bool ask_again(std::string_view /*serial*/) { return false; }
 };
 
 /// A code is 6 digits (TOTP): checked before any request, so a typo costs no STS call.
 Result<void> check_mfa_code(const Secret& code, std::string_view serial);
 
 /// The terminal driver: asks "Enter MFA code for ARN: " on a Prompt, again (up to three times)
-/// when what was typed is not 6 digits.
+/// when what was typed is not 6 digits, and again when AWS refused a code.
 class PromptMfaSource final : public MfaCodeSource {
   public:
     explicit PromptMfaSource(Prompt& prompt) : m_prompt(prompt) {}
     Result<Secret> code_for(std::string_view serial) override;
+    bool ask_again(std::string_view serial) override;
 
   private:
     Prompt& m_prompt;

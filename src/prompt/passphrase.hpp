@@ -7,7 +7,8 @@
 namespace sesame {
 
 /// The vault passphrase: SESAME_FILE_PASSPHRASE when set (scripts, CI), else asked on the
-/// terminal — twice, and compared, when the vault is being created.
+/// terminal — twice, and compared, when the vault is being created (up to three times until the
+/// two match), and again after a wrong one when unlocking (FileVault decides how often).
 class PromptPassphrase final : public PassphraseSource {
   public:
     /// `preset`: SESAME_FILE_PASSPHRASE, taken out of the environment snapshot by Context.
@@ -16,6 +17,7 @@ class PromptPassphrase final : public PassphraseSource {
     Result<Secret> passphrase(bool creating) override;
     std::optional<Secret> preset() override { return m_preset; }
     void forget() override { m_preset.reset(); }
+    bool ask_again() override;
 
   private:
     std::optional<Secret> m_preset;

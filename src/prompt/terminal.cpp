@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "platform/interrupt.hpp"
 #include "util/strings.hpp"
 
 namespace sesame {
@@ -63,19 +64,36 @@ Result<std::string> TerminalPrompt::read_line(std::string_view question, bool ec
                                 std::strerror(errno)));
     }
     std::string line;
+    int stopped_by = 0;  // a signal held back by an InterruptScope
+    bool ended = false;  // end of input (Ctrl-D) before anything was typed, or a hung-up terminal
     {
         EchoGuard guard(fd, echo);
         write_all(fd, question);
         char c;
         while (true) {
+            if ((stopped_by = wait_for_input(fd)) != 0) break;
             ssize_t n = ::read(fd, &c, 1);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0 || c == '\n') break;
+            if (n <= 0) {
+                ended = line.empty();
+                break;
+            }
+            if (c == '\n') break;
             if (c != '\r') line.push_back(c);
         }
+        if (stopped_by != 0 || ended) write_all(fd, "\n");
     }
     ::close(fd);
+    if (stopped_by != 0) return std::unexpected(cancelled(trim_question(question), 128 + stopped_by));
+    if (ended) return std::unexpected(cancelled(trim_question(question)));
     return line;
+}
+
+bool TerminalPrompt::can_ask() {
+    int fd = ::open(m_tty_path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ::close(fd);
+    return true;
 }
 
 Result<std::string> TerminalPrompt::ask(std::string_view question) {

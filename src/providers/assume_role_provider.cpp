@@ -7,15 +7,18 @@ namespace sesame {
 Result<Credentials> AssumeRoleProvider::retrieve() {
     auto source = m_source->retrieve();
     if (!source) return source;
-    AssumeRoleInput in = m_input;
-    if (!in.mfa_serial.empty()) {
-        auto code = m_mfa.code_for(in.mfa_serial);
-        if (!code) return std::unexpected(code.error());
-        in.mfa_code = std::move(*code);
+    for (;;) {
+        AssumeRoleInput in = m_input;
+        if (!in.mfa_serial.empty()) {
+            auto code = m_mfa.code_for(in.mfa_serial);
+            if (!code) return std::unexpected(code.error());
+            in.mfa_code = std::move(*code);
+        }
+        auto role = m_sts.assume_role(*source, in);
+        if (role) return std::move(role->credentials);
+        if (in.mfa_serial.empty() || !m_mfa.ask_again(in.mfa_serial, role.error()))
+            return std::unexpected(std::move(role.error()));
     }
-    auto role = m_sts.assume_role(*source, in);
-    if (!role) return std::unexpected(role.error());
-    return std::move(role->credentials);
 }
 
 std::string AssumeRoleProvider::describe() const {

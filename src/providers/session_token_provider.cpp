@@ -7,15 +7,19 @@ namespace sesame {
 Result<Credentials> SessionTokenProvider::retrieve() {
     auto source = m_source->retrieve();
     if (!source) return source;
-    GetSessionTokenInput in;
-    in.duration = m_duration;
-    if (!m_mfa_serial.empty()) {
-        auto code = m_mfa.code_for(m_mfa_serial);
-        if (!code) return std::unexpected(code.error());
-        in.mfa_serial = m_mfa_serial;
-        in.mfa_code = std::move(*code);
+    for (;;) {
+        GetSessionTokenInput in;
+        in.duration = m_duration;
+        if (!m_mfa_serial.empty()) {
+            auto code = m_mfa.code_for(m_mfa_serial);
+            if (!code) return std::unexpected(code.error());
+            in.mfa_serial = m_mfa_serial;
+            in.mfa_code = std::move(*code);
+        }
+        auto session = m_sts.get_session_token(*source, in);
+        if (session || m_mfa_serial.empty() || !m_mfa.ask_again(m_mfa_serial, session.error()))
+            return session;
     }
-    return m_sts.get_session_token(*source, in);
 }
 
 std::string SessionTokenProvider::describe() const {

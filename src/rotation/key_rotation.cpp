@@ -24,6 +24,18 @@ std::string delete_key_command(const std::string& user_name, const std::string& 
                        user_name.empty() ? "" : " --user-name " + user_name, access_key_id);
 }
 
+std::optional<Error> stored_key_refused(const Error& cause, const std::string& key_id,
+                                        const std::string& profile) {
+    if (cause.message.find("InvalidClientTokenId") == std::string::npos) return std::nullopt;
+    const std::string name = profile.empty() ? "PROFILE" : profile;
+    return Error{fmt::format("AWS does not know the stored key {}: it was deleted or deactivated outside "
+                             "sesame, so there is nothing to rotate ({})",
+                             key_id, cause.message),
+                 fmt::format("store a working key with: sesame add {} (or, if the profile is not needed any "
+                             "more: sesame remove {}); a deactivated key can be reactivated in IAM instead",
+                             name, name)};
+}
+
 Result<void> KeyRotation::verify(const Credentials& new_key, const std::string& user_arn) {
     Error last;
     for (int attempt = 1; attempt <= m_timing.verify_attempts; ++attempt) {
@@ -60,12 +72,17 @@ Result<RotationOutcome> KeyRotation::run(const RotationRequest& request) {
     const std::string old_id = request.old_key.access_key_id;
     auto nothing_changed = [&](const std::string& what, const Error& e) {
         return fail(fmt::format("{}: {}", what, e.message),
-                    fmt::format("nothing was changed: the stored key {} is still the active one", old_id));
+                    fmt::format("nothing was changed: sesame still holds key {}", old_id));
     };
 
     // 1. Whose key it is, and its place among the user's keys.
     auto arn = m_api.caller_arn(signer);
-    if (!arn) return nothing_changed("could not find out whose key is stored", arn.error());
+    if (!arn) {
+        if (!request.session)
+            if (auto gone = stored_key_refused(arn.error(), old_id, request.profile))
+                return std::unexpected(std::move(*gone));
+        return nothing_changed("could not find out whose key is stored", arn.error());
+    }
     auto user = iam_user_name(*arn);
     if (!user) {
         return fail(fmt::format("the stored key acts as {}, not as an IAM user", *arn),

@@ -46,6 +46,7 @@ struct RotationRequest {
     /// An MFA session made from old_key; when set it signs every IAM call (IAM refuses user
     /// operations to sessions without MFA, and policies may demand MFA).
     std::optional<Credentials> session;
+    std::string profile;  ///< the profile that stores old_key, for what to do next
 };
 
 struct RotationOutcome {
@@ -54,6 +55,11 @@ struct RotationOutcome {
     std::string new_key_id;
     size_t sessions_cleared = 0;
 };
+
+/// When `cause` is AWS refusing the stored key itself (InvalidClientTokenId: it was deleted or
+/// deactivated outside sesame), the error that says so and what to do instead; nullopt otherwise.
+std::optional<Error> stored_key_refused(const Error& cause, const std::string& key_id,
+                                        const std::string& profile);
 
 /// How long to wait for a new key to be accepted: IAM is eventually consistent, and a key is
 /// often refused for a few seconds after it is created. About 10 s in all by default.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -18,6 +19,8 @@ constexpr std::string_view k_magic{"SESAME\x00\x01", 8};
 constexpr uint32_t k_format_version = 1;
 constexpr uint32_t k_kdf_argon2id13 = 1;
 constexpr size_t k_salt_offset = 32;
+/// Passphrases asked for (when the source can ask again) before an unlock gives up.
+constexpr int k_passphrase_tries = 3;
 constexpr size_t k_nonce_offset = k_salt_offset + k_kdf_salt_size;
 constexpr size_t k_header_size = k_nonce_offset + k_aead_nonce_size;
 static_assert(k_header_size == 72);
@@ -69,6 +72,23 @@ Result<Header> parse_header(std::string_view file, const std::string& path) {
     h.ad = file.substr(0, k_header_size);
     h.ciphertext = file.substr(k_header_size);
     return h;
+}
+
+/// `e` (a failed create, lock or write in the vault's folder `dir`), with what to do when the
+/// cause is that the folder, or the nearest one that exists, is not writable (a read-only $HOME,
+/// a read-only file system): checked only once something failed.
+Error with_writable_hint(Error e, const std::string& dir) {
+    std::string existing = dir;
+    while (existing.size() > 1 && ::access(existing.c_str(), F_OK) != 0) {
+        size_t slash = existing.find_last_of('/');
+        existing = slash == 0 || slash == std::string::npos ? "/" : existing.substr(0, slash);
+    }
+    if (::access(existing.c_str(), W_OK | X_OK) == 0) return e;
+    e.hint = fmt::format(
+        "sesame keeps its vault in {}, and {} is not writable for you: make it writable, or set "
+        "SESAME_FILE_DIR to a folder you can write",
+        dir, existing);
+    return e;
 }
 
 }  // namespace
@@ -163,10 +183,11 @@ void FileVault::confine(std::set<std::string> profiles) {
 }
 
 Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& change) {
-    SESAME_TRY(ensure_private_dir(m_dir));
+    if (auto made = ensure_private_dir(m_dir); !made)
+        return std::unexpected(with_writable_hint(std::move(made.error()), m_dir));
     SESAME_TRY(check_permissions(m_dir, 0700));
     auto lock = FileLock::acquire(path() + ".lock", m_options.lock_timeout);
-    if (!lock) return std::unexpected(std::move(lock.error()));
+    if (!lock) return std::unexpected(with_writable_hint(std::move(lock.error()), m_dir));
 
     auto existing = read_existing();
     if (!existing) return std::unexpected(std::move(existing.error()));
@@ -176,7 +197,8 @@ Result<void> FileVault::update(const std::function<Result<void>(VaultData&)>& ch
     SESAME_TRY(change(data));
     data.prune_expired(m_clock.now());
     if (creating) SESAME_TRY(create_key());
-    SESAME_TRY(write(data));
+    if (auto written = write(data); !written)
+        return std::unexpected(with_writable_hint(std::move(written.error()), m_dir));
     if (m_pending_passphrase) {  // a new vault: unlocked from now on
         cache_key(*m_pending_passphrase);
         m_pending_passphrase.reset();
@@ -225,16 +247,25 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
         if (!lock) return std::unexpected(std::move(lock.error()));
         prompt_lock = std::move(*lock);
     }
-    auto asked = unlock(header->salt, header->kdf);
-    if (!asked) return std::unexpected(std::move(asked.error()));
-    auto plain = aead_open(*m_key, header->nonce, header->ciphertext, header->ad);
-    if (!plain) {
+    Result<Secret> plain = std::unexpected(Error{});
+    for (int attempt = 1;; ++attempt) {
+        auto asked = unlock(header->salt, header->kdf);
+        if (!asked) return std::unexpected(std::move(asked.error()));
+        plain = aead_open(*m_key, header->nonce, header->ciphertext, header->ad);
+        if (plain) break;
         m_pending_passphrase.reset();
         // A key that opened this vault before cannot be wrong: the file changed under it.
         if (!*asked) return damaged(path());
         m_key.reset();
-        return fail(fmt::format("wrong passphrase for the vault at {}", path()),
-                    "try again; if SESAME_FILE_PASSPHRASE is set, check its value");
+        if (attempt < k_passphrase_tries && m_passphrase.ask_again()) continue;
+        if (m_passphrase.preset())
+            return fail(
+                fmt::format("wrong passphrase for the vault at {}: SESAME_FILE_PASSPHRASE does not open it",
+                            path()),
+                "set SESAME_FILE_PASSPHRASE to the vault's passphrase, or unset it to be asked");
+        return fail(fmt::format("wrong passphrase for the vault at {}{}", path(),
+                                attempt > 1 ? fmt::format(" ({} tries)", attempt) : ""),
+                    "nothing was changed; run the command again to try again");
     }
     if (m_pending_passphrase) {
         cache_key(*m_pending_passphrase);
@@ -299,9 +330,12 @@ std::optional<std::chrono::seconds> FileVault::unlocked_for() {
 }
 
 Result<FileLock> FileVault::lock_named(std::string_view name) {
-    SESAME_TRY(ensure_private_dir(m_dir + "/locks"));
-    return FileLock::acquire(m_dir + "/locks/" + sha256_hex(name).substr(0, 32) + ".lock",
-                             m_options.prompt_wait);
+    if (auto made = ensure_private_dir(m_dir + "/locks"); !made)
+        return std::unexpected(with_writable_hint(std::move(made.error()), m_dir));
+    auto lock = FileLock::acquire(m_dir + "/locks/" + sha256_hex(name).substr(0, 32) + ".lock",
+                                  m_options.prompt_wait);
+    if (!lock) return std::unexpected(with_writable_hint(std::move(lock.error()), m_dir));
+    return lock;
 }
 
 Result<bool> FileVault::unlock(std::string_view salt, const KdfParams& kdf) {

@@ -58,6 +58,10 @@ class PassphraseSource {
     virtual std::optional<Secret> preset() { return std::nullopt; }
     /// Drops any passphrase held in memory (FileVault::confine).
     virtual void forget() {}
+    /// The passphrase last returned did not open the vault. True when asking for another may help
+    /// (a person at a terminal, who is told so); false when the same one would come again
+    /// (SESAME_FILE_PASSPHRASE). The vault asks up to three times in all.
+    virtual bool ask_again() { return false; }
 };
 
 struct FileVaultOptions {

@@ -507,11 +507,12 @@ def rfc3339_to_epoch(text: str) -> float:
 
 
 def run_dialog(
-    argv: list[str], env: dict[str, str], answers: Sequence[tuple[str, str]], timeout: float = 30
+    argv: list[str], env: dict[str, str], answers: Sequence[tuple[str, str | bytes]], timeout: float = 30
 ) -> tuple[str, str, int]:
     """Runs argv on a pseudo-terminal (stdout on a pipe) and answers each prompt in turn: when
     the terminal output since the last answer contains answers[i][0], types answers[i][1] and a
-    newline. Returns (stdout, everything the terminal showed, exit status)."""
+    newline (bytes are typed as they are, e.g. b"\\x03" for Ctrl-C, b"\\x04" for Ctrl-D).
+    Returns (stdout, everything the terminal showed, exit status)."""
     out_r, out_w = os.pipe()
     pid, master = pty.fork()
     if pid == 0:
@@ -541,7 +542,8 @@ def run_dialog(
             else:
                 stdout += chunk
         if step < len(answers) and answers[step][0].encode() in pending:
-            os.write(master, answers[step][1].encode() + b"\n")
+            answer = answers[step][1]
+            os.write(master, answer if isinstance(answer, bytes) else answer.encode() + b"\n")
             pending = b""
             step += 1
     if open_fds:

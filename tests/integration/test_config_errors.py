@@ -3,7 +3,12 @@ no secret in the output, and the vault byte-for-byte unchanged."""
 
 from __future__ import annotations
 
+import os
 import re
+import select
+import signal
+import socket
+import subprocess
 import time
 import unittest
 
@@ -12,8 +17,10 @@ from harness import (
     EXT_ROLE_ARN,
     Keys,
     SesameTestCase,
+    aws_cli,
     closed_port,
     section,
+    sesame_bin,
 )
 
 
@@ -65,9 +72,25 @@ class ConfigErrorsTest(SesameTestCase):
         self.assertRegex(stderr, r"config:4\b", "the message must name the file and line 4")
 
     def test_unterminated_section_names_file_and_line(self) -> None:
-        self.sb.write_config("[profile alice]\nregion = us-east-1\n[profile admin\n")
-        stderr = self.refused(["exec", "alice", "--", "true"])
-        self.assertRegex(stderr, r"config:3\b")
+        for text, line in (("[profile alice]\nregion = us-east-1\n[profile admin\n", 3),
+                           ("[profile admin\nregion = us-east-1\n[profile alice]\n", 1)):
+            with self.subTest(line=line):
+                self.sb.write_config(text)
+                stderr = self.refused(["exec", "alice", "--", "true"], 'closing "]"')
+                self.assertRegex(stderr, rf"config:{line}\b")
+                self.assertNotIn("indent", stderr, "the hint about continuation lines does not apply")
+                # botocore refuses this file too.
+                aws = self.sb.run_cmd([aws_cli(), "configure", "get", "region", "--profile", "alice"])
+                self.assertNotEqual(aws.returncode, 0)
+                self.assertIn("Unable to parse config file", aws.stderr)
+
+    def test_misspelt_source_profile_is_named_with_the_refusal(self) -> None:
+        self.sb.write_config(section("alice") + section("typo", source_profle="alice", role_arn=ADMIN_ROLE_ARN))
+        self.refused(["exec", "typo", "--", "true"], "neither source_profile",
+                     'unknown key "source_profle"', 'did you mean "source_profile"?')
+        aws = self.sb.run_cmd([aws_cli(), "sts", "get-caller-identity", "--profile", "typo"])
+        self.assertNotEqual(aws.returncode, 0, "botocore accepted the profile sesame refused")
+        self.assertIn("missing: source_profile", aws.stderr)
 
     def test_malformed_credentials_file_names_file_and_line(self) -> None:
         self.sb.write_credentials("[other]\naws_access_key_id\n")
@@ -127,6 +150,42 @@ class ConfigErrorsTest(SesameTestCase):
         elapsed = time.monotonic() - started
         self.assertIn(url.removeprefix("http://"), stderr)
         self.assertLess(elapsed, 10, f"took {elapsed:.1f}s to give up on a refused connection")
+
+    def test_a_hung_endpoint_says_what_sesame_waits_for(self) -> None:
+        # Accepts the connection, never answers: without the notice, a minute of silence.
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        env = self.sb.child_env({"AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{port}"})
+        proc = subprocess.Popen([sesame_bin(), "exec", "alice", "--", "true"], env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            stderr = b""
+            deadline = time.monotonic() + 20
+            while b"Ctrl-C to stop" not in stderr and time.monotonic() < deadline:
+                ready, _, _ = select.select([proc.stderr], [], [], 0.5)
+                if ready:
+                    chunk = os.read(proc.stderr.fileno(), 4096)
+                    if not chunk:
+                        break
+                    stderr += chunk
+            text = stderr.decode()
+            self.assertIn(f"sesame: waiting for 127.0.0.1:{port} (GetSessionToken)", text)
+            self.assertRegex(text, r"times out in \d+ s; Ctrl-C to stop")
+            self.assertIsNone(proc.poll(), "the notice came only once sesame had given up")
+            # It does what it says: Ctrl-C stops it at once, and nothing was stored.
+            os.kill(proc.pid, signal.SIGINT)
+            proc.wait(timeout=10)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertEqual(text.count("waiting for"), 1, text)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stderr.close()
+            listener.close()
+        self.assertVaultUnchanged(self.before)
 
     def test_service_specific_endpoint_wins(self) -> None:
         url = f"http://127.0.0.1:{closed_port()}"

@@ -9,7 +9,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import re
+import signal
 import struct
 import time
 import unittest
@@ -130,14 +132,58 @@ class IamTest(SesameTestCase):
             if path.is_file():
                 self.assertNotIn(secret.encode(), path.read_bytes())
 
-    def test_mfa_setup_deletes_the_device_when_it_cannot_finish(self) -> None:
-        keys = self.make_user("gina", devices=0)
-        self.sb.write_config(self.config_text("gina"))
-        self.assertOk(self.sb.add("gina", keys))
+    def virtual_devices(self) -> list[str]:
+        return [d["SerialNumber"] for d in self.iam().list_virtual_mfa_devices()["VirtualMFADevices"]]
+
+    def setup_user(self, name: str) -> str:
+        keys = self.make_user(name, devices=0)
+        self.sb.write_config(self.config_text(name))
+        self.assertOk(self.sb.add(name, keys))
+        return f"arn:aws:iam::{ACCOUNT}:mfa/{name}"
+
+    def test_mfa_setup_without_a_terminal_refuses_before_creating_anything(self) -> None:
+        serial = self.setup_user("gina")
+        mark = len(self.virtual_devices())
         proc = self.sb.run(["mfa-setup", "gina"])  # no terminal to read codes from
-        self.assertFails(proc, "deleted")
-        virtual = self.iam().list_virtual_mfa_devices()["VirtualMFADevices"]
-        self.assertNotIn(f"arn:aws:iam::{ACCOUNT}:mfa/gina", [d["SerialNumber"] for d in virtual])
+        self.assertFails(proc, "needs a terminal", "nothing was created")
+        self.assertNotIn(serial, self.virtual_devices())
+        self.assertEqual(len(self.virtual_devices()), mark)
+
+    def test_mfa_setup_stopped_at_the_code_prompt_deletes_the_device(self) -> None:
+        for name, stop, status in (("hank", b"\x03", 130), ("ivan", b"\x04", 130), ("jill", "SIGTERM", 143)):
+            with self.subTest(stop=stop):
+                serial = self.setup_user(name)
+                t = Terminal([sesame_bin(), "mfa-setup", name], self.sb.child_env())
+                t.expect(r"Enter a code from the app: ")
+                self.assertIn(serial, self.virtual_devices(), "the device was not created")
+                t.settle()
+                if stop == "SIGTERM":
+                    os.kill(t.pid, signal.SIGTERM)
+                else:
+                    os.write(t.fd, stop)
+                t.expect(rf"the unfinished device {re.escape(serial)} was deleted")
+                self.assertEqual(t.wait(), status)
+                self.assertNotIn(serial, self.virtual_devices(), "the device was left in IAM")
+                self.assertNotIn("mfa_serial", self.sb.config.read_text())
+
+    def test_a_leftover_device_gets_a_hint_that_works(self) -> None:
+        serial = self.setup_user("kate")
+        self.iam().create_virtual_mfa_device(VirtualMFADeviceName="kate")  # left by a kill -9
+        t = Terminal([sesame_bin(), "mfa-setup", "kate"], self.sb.child_env())
+        t.expect(r"EntityAlreadyExists")
+        command = t.expect(r"aws iam delete-virtual-mfa-device --serial-number (\S+?)[ \n]")
+        self.assertEqual(t.wait(), 1)
+        self.assertEqual(command.group(1), serial)
+        self.assertNotIn("choose another name", t.raw.decode(errors="replace"))
+        # The command the hint gives, run as the user would, clears the way.
+        aws = self.sb.run_cmd(["aws", "iam", "delete-virtual-mfa-device", "--serial-number", command.group(1)],
+                              env_extra={**self.alice.env(), "AWS_DEFAULT_REGION": REGION})
+        self.assertEqual(aws.returncode, 0, aws.stderr)
+        t = Terminal([sesame_bin(), "mfa-setup", "kate"], self.sb.child_env())
+        t.expect(r"Enter a code from the app: ")
+        self.assertIn(serial, self.virtual_devices())
+        os.write(t.fd, b"\x03")
+        self.assertEqual(t.wait(), 130)
 
 
 class OrganizationTest(SesameTestCase):

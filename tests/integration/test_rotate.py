@@ -148,6 +148,21 @@ class RotateTest(SesameTestCase):
         self.assertEqual(self.iam_keys(), sorted([self.old.access_key_id, second]))
         self.assertVaultUnchanged(before)
 
+    def test_a_key_deleted_in_iam_is_named_as_gone_with_what_to_do(self) -> None:
+        # bob's key was deleted in IAM, not in sesame: moto answers InvalidClientTokenId.
+        for mfa in (False, True):
+            with self.subTest(mfa_session=mfa):
+                self.sb.write_config(section("bob", mfa_serial=MFA_SERIAL if mfa else None))
+                self.assertOk(self.sb.add("bob", self.moto.deleted_key))
+                before = self.sb.vault_snapshot()
+                proc = self.sb.run(["rotate", "bob"] + (["--mfa-token", "123456"] if mfa else []))
+                stderr = self.assertFails(proc, f"AWS does not know the stored key {self.moto.deleted_key.access_key_id}",
+                                          "deleted or deactivated", "InvalidClientTokenId",
+                                          "sesame add bob", "sesame remove bob")
+                self.assertNotIn("still the active one", stderr)
+                self.assertNotIn("still active", stderr)
+                self.assertVaultUnchanged(before)
+
     def test_create_refused_changes_nothing(self) -> None:
         self.make_user(deny="iam:CreateAccessKey")
         before = self.sb.vault_snapshot()

@@ -37,26 +37,83 @@ class TerminalTest(SesameTestCase):
         self.assertIn("user/alice", proc.stdout)
 
     def test_mismatched_passphrases_create_nothing(self) -> None:
+        mismatch = [("Choose a passphrase", "one passphrase"), ("Enter the passphrase again", "another one")]
         stdout, tty, status = run_dialog(
-            [sesame_bin(), "add", "alice", "--env"],
-            {**self.tty_env(), **self.alice.env()},
-            [("Choose a passphrase", "one passphrase"), ("Enter the passphrase again", "another one")],
+            [sesame_bin(), "add", "alice", "--env"], {**self.tty_env(), **self.alice.env()}, mismatch * 3
         )
         self.assertNotEqual(status, 0)
-        self.assertIn("do not match", tty)
+        self.assertEqual(tty.count("do not match; try again"), 2, tty)
+        self.assertIn("do not match (3 tries); nothing was created", tty)
         # Only the (empty) lock file may exist: the update takes the lock before asking.
         self.assertFalse((self.sb.vault_dir / "vault.sesame").exists(), "a vault was written despite the mismatch")
 
-    def test_wrong_passphrase_on_the_terminal_is_refused_and_changes_nothing(self) -> None:
+    def test_a_mismatch_is_asked_again_keeping_the_key_just_typed(self) -> None:
+        self.sb.write_config(section("alice"))
+        stdout, tty, status = run_dialog(
+            [sesame_bin(), "add", "alice", "--no-mfa-discovery"],
+            self.tty_env(),
+            [
+                ("Enter Access Key ID:", self.alice.access_key_id),
+                ("Enter Secret Access Key:", self.alice.secret_access_key),
+                ("Choose a passphrase", PASSPHRASE),
+                ("Enter the passphrase again", PASSPHRASE + "x"),
+                ("Choose a passphrase", PASSPHRASE),
+                ("Enter the passphrase again", PASSPHRASE),
+            ],
+        )
+        self.assertEqual(status, 0, f"tty: {tty!r}\nstdout: {stdout!r}")
+        self.assertIn("do not match; try again", tty)
+        self.assertEqual(tty.count("Enter Access Key ID"), 1, "the key was asked for again")
+        self.assertIn('Added credentials of profile "alice"', stdout)
+        proc = self.sb.run(["exec", "alice", "--", "aws", "sts", "get-caller-identity"])
+        self.assertOk(proc)
+        self.assertIn("user/alice", proc.stdout)
+
+    def test_wrong_passphrase_on_the_terminal_is_asked_three_times_and_changes_nothing(self) -> None:
         self.add_alice()
         self.assertOk(self.sb.run(["lock"]))
         before = self.sb.vault_snapshot()
         stdout, tty, status = run_dialog(
-            [sesame_bin(), "clear"], self.tty_env(), [("Enter passphrase to unlock", "not the passphrase")]
+            [sesame_bin(), "clear"], self.tty_env(), [("Enter passphrase to unlock", "not the passphrase")] * 3
         )
         self.assertNotEqual(status, 0)
-        self.assertIn("wrong passphrase", tty)
+        self.assertEqual(tty.count("Wrong passphrase; try again."), 2, tty)
+        self.assertIn("wrong passphrase for the vault", tty)
+        self.assertIn("(3 tries)", tty)
         self.assertVaultUnchanged(before)
+
+    def test_a_typo_in_the_passphrase_costs_a_retry_not_the_command(self) -> None:
+        self.add_alice()
+        self.sb.write_config(section("alice"))
+        self.assertOk(self.sb.run(["lock"]))
+        stdout, tty, status = run_dialog(
+            [sesame_bin(), "export", "alice", "--format", "json"],
+            self.tty_env(),
+            [("Enter passphrase to unlock", "typo"), ("Enter passphrase to unlock", PASSPHRASE)],
+        )
+        self.assertEqual(status, 0, tty)
+        self.assertIn("Wrong passphrase; try again.", tty)
+        self.assertIn('"SessionToken"', stdout)
+
+    def test_a_wrong_sesame_file_passphrase_fails_at_once(self) -> None:
+        self.add_alice()
+        self.assertOk(self.sb.run(["lock"]))
+        stdout, tty, status = run_dialog(
+            [sesame_bin(), "clear"], self.sb.child_env({"SESAME_FILE_PASSPHRASE": "not it"}), []
+        )
+        self.assertNotEqual(status, 0)
+        self.assertNotIn("Enter passphrase", tty, "asked on the terminal although the variable is set")
+        self.assertIn("SESAME_FILE_PASSPHRASE does not open it", tty)
+
+    def test_end_of_input_at_a_prompt_cancels(self) -> None:
+        self.add_alice()
+        self.assertOk(self.sb.run(["lock"]))
+        stdout, tty, status = run_dialog(
+            [sesame_bin(), "clear"], self.tty_env(), [("Enter passphrase to unlock", b"\x04")]
+        )
+        self.assertEqual(status, 130, tty)
+        self.assertIn("cancelled", tty)
+        self.assertNotIn("no terminal", tty)
 
     def test_right_passphrase_on_the_terminal_unlocks(self) -> None:
         self.add_alice()

@@ -229,6 +229,40 @@ TEST(CurlHttpClient, ServerThatNeverAnswersTimesOut) {
     EXPECT_LT(elapsed, std::chrono::seconds(4));  // generous: proves the 500 ms limit, not its precision
 }
 
+TEST(CurlHttpClient, AServerSlowToAnswerIsToldOnceNamingTheHostAndAction) {
+    RawSocket silent(true);
+    HttpOptions options;
+    options.total_timeout = std::chrono::milliseconds(1500);
+    options.slow_after = std::chrono::milliseconds(300);
+    std::vector<std::string> told;
+    options.on_slow = [&](std::string_view s) { told.emplace_back(s); };
+    CurlHttpClient client(options);
+    const std::string host = "127.0.0.1:" + std::to_string(silent.port());
+
+    auto response =
+        client.send({"POST", "http://" + host + "/", {}, "Version=2011-06-15&Action=GetSessionToken"});
+    ASSERT_FALSE(response);
+    EXPECT_NE(response.error().message.find("timed out"), std::string::npos);
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_TRUE(told[0].starts_with("waiting for " + host + " (GetSessionToken)…")) << told[0];
+    EXPECT_NE(told[0].find("Ctrl-C to stop"), std::string::npos) << told[0];
+
+    ASSERT_FALSE(client.send({"POST", "http://" + host + "/", {}, "Action=GetCallerIdentity"}));
+    EXPECT_EQ(told.size(), 1u) << "told once per client";
+}
+
+TEST(CurlHttpClient, AQuickAnswerTellsNothing) {
+    LoopbackServer server;
+    HttpOptions options = quick_options();
+    options.slow_after = std::chrono::milliseconds(2000);
+    bool told = false;
+    options.on_slow = [&](std::string_view) { told = true; };
+    CurlHttpClient client(options);
+    auto response = client.send({"POST", server.url("/x"), {}, "Action=GetCallerIdentity"});
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_FALSE(told);
+}
+
 TEST(CurlHttpClient, IgnoresProxyVariablesInTheEnvironment) {
     LoopbackServer server;
     std::string dead_proxy = "http://127.0.0.1:" + std::to_string(closed_port());

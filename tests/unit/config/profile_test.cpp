@@ -437,6 +437,31 @@ TEST(ResolveProfile, WarnsAboutUnknownKeysAcrossTheChain) {
         old->warnings.end());
 }
 
+TEST(ResolveProfile, ARefusedProfileNamesItsUnknownKeys) {
+    // The misspelt source_profile is why the role has no source: the error must say so, since a
+    // profile that does not resolve has no warnings printed.
+    const AwsConfig cfg = config(
+        "[profile admin]\nsource_profle = base\nrole_arn = arn:aws:iam::123456789012:role/R\n"
+        "[profile base]\nregion = us-east-1\n");
+    auto p = resolve_profile(cfg, Env(), "admin", stored({"base"}));
+    ASSERT_FALSE(p);
+    EXPECT_NE(p.error().message.find("neither source_profile nor credential_source"), std::string::npos)
+        << p.error().message;
+    EXPECT_NE(p.error().message.find("~/.aws/config:2: unknown key \"source_profle\" in [profile admin] (did "
+                                     "you mean \"source_profile\"?)"),
+              std::string::npos)
+        << p.error().message;
+}
+
+TEST(ResolveProfile, BotocoresOwnKeysDrawNoWarning) {
+    const AwsConfig cfg = config(
+        "[profile p]\ncsm_enabled = false\ncsm_port = 31000\nproxy_ca_bundle = /x\ndata_path = /y\n"
+        "login_session = s\nproxy_use_forwarding_for_https = true\n");
+    auto p = resolve_profile(cfg, Env(), "p", {});
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_TRUE(p->warnings.empty()) << p->warnings.front();
+}
+
 TEST(ResolveProfile, WorksWithoutAStoredKeysCallback) {
     const AwsConfig cfg = config("[profile a]\nrole_arn = arn:aws:iam::123456789012:role/R\n");
     auto p = resolve_profile(cfg, Env(), "a", {});

@@ -54,6 +54,23 @@ TEST(PromptMfaSource, WithoutATerminalSaysHowToGiveTheCode) {
     EXPECT_NE(code.error().hint.find("--mfa-token"), std::string::npos);
 }
 
+TEST(PromptMfaSource, ACancelledQuestionIsPassedOnNotExplainedAsNoTerminal) {
+    class Cancelling final : public Prompt {
+      public:
+        Result<std::string> ask(std::string_view) override {
+            return std::unexpected(cancelled("Enter MFA code"));
+        }
+        Result<Secret> ask_secret(std::string_view) override { return fail("not used"); }
+        void tell(std::string_view) override {}
+    } prompt;
+    PromptMfaSource source(prompt);
+    auto code = source.code_for("SERIAL");
+    ASSERT_FALSE(code);
+    EXPECT_TRUE(is_cancel(code.error()));
+    EXPECT_EQ(code.error().exit_code, 130);
+    EXPECT_EQ(code.error().hint.find("--mfa-token"), std::string::npos);
+}
+
 TEST(PromptDrivers, TheTerminalIsTheDefaultAndAnUnknownNameGetsADidYouMean) {
     ASSERT_FALSE(prompt_drivers().empty());
     EXPECT_EQ(prompt_drivers().front().name, "terminal");

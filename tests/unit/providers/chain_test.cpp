@@ -30,9 +30,19 @@ class FakeSts final : public HttpClient {
     explicit FakeSts(const Clock& clock) : m_clock(clock) {}
     std::vector<HttpRequest> requests;
 
+    int refuse_codes = 0;  ///< refuse this many calls that carry an MFA code, as AWS does a wrong code
+
     Result<HttpResponse> send(const HttpRequest& r) override {
         requests.push_back(r);
         std::string action = form_value(r.body, "Action");
+        if (refuse_codes > 0 && !form_value(r.body, "TokenCode").empty()) {
+            --refuse_codes;
+            return HttpResponse{403,
+                                {},
+                                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
+                                "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+                                "</Message></Error></ErrorResponse>"};
+        }
         std::string duration = form_value(r.body, "DurationSeconds");
         auto expires = m_clock.now() + seconds(duration.empty() ? 3600 : std::stoll(duration));
         int n = static_cast<int>(requests.size());
@@ -109,9 +119,10 @@ class ChainTest : public ::testing::Test {
         admin.source = alice;
     }
     /// One command's worth of work: a fresh chain, as each sesame process builds.
-    Result<Credentials> run(const ProfileConfig& target, ChainOptions options = {}) {
+    Result<Credentials> run(const ProfileConfig& target, ChainOptions options = {},
+                            std::optional<Secret> given_code = std::nullopt) {
         PromptMfaSource terminal(prompt);
-        MfaCodes mfa(terminal, std::nullopt);
+        MfaCodes mfa(terminal, std::move(given_code));
         ServiceClients sts(*config, env, clock, log, [this] { return std::make_unique<Forward>(http); });
         ChainDeps deps{clock, *vault, mfa, sts, log, [](const std::string& p) { return p == "alice"; }, {}};
         auto provider = build_provider(target, options, deps);
@@ -152,6 +163,36 @@ TEST_F(ChainTest, RoleWithMfaAsksOnceAtGetSessionTokenThenAssumesWithoutCode) {
     EXPECT_EQ(form_value(gst, "DurationSeconds"), "28800") << "a session that feeds a role lasts 8h";
     EXPECT_EQ(form_value(http.requests[1].body, "TokenCode"), "");
     EXPECT_EQ(creds->access_key_id, "ASIAFAKE2");
+}
+
+TEST_F(ChainTest, ACodeAwsRefusesIsAskedAgainThreeTimesInAll) {
+    http.refuse_codes = 1;
+    auto creds = run(admin);
+    ASSERT_TRUE(creds) << creds.error().message;
+    EXPECT_EQ(prompt.questions.size(), 2u);
+    EXPECT_EQ(http.actions(), (std::vector<std::string>{"GetSessionToken", "GetSessionToken", "AssumeRole"}));
+
+    http.requests.clear();
+    prompt.questions.clear();
+    http.refuse_codes = 10;
+    ASSERT_TRUE(vault->update([](VaultData& d) -> Result<void> {
+        d.sessions.clear();
+        return {};
+    }));
+    auto refused = run(admin);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("MultiFactorAuthentication"), std::string::npos);
+    EXPECT_EQ(prompt.questions.size(), 3u);
+    EXPECT_EQ(http.requests.size(), 3u);
+}
+
+TEST_F(ChainTest, ARefusedMfaTokenGivenOnTheCommandLineIsNotFollowedByAPrompt) {
+    http.refuse_codes = 1;
+    auto refused = run(admin, {}, Secret("111111"));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("MultiFactorAuthentication"), std::string::npos);
+    EXPECT_TRUE(prompt.questions.empty());
+    EXPECT_EQ(http.requests.size(), 1u);
 }
 
 TEST_F(ChainTest, SecondRunIsServedFromTheVault) {

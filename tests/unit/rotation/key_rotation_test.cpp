@@ -30,6 +30,7 @@ class FakeAws final : public RotationApi {
     std::set<std::string> keys{"AKIAOLD"};
     std::string caller = k_arn;
     bool fail_caller = false, fail_list = false, fail_create = false;
+    bool old_key_gone = false;  ///< AKIAOLD was deleted in IAM: AWS refuses it
     bool fail_delete_new = false, fail_delete_old = false;
     int refuse_new_key = 0;  ///< GetUser with the new key fails this many times (-1: always)
     std::string new_key_arn = k_arn;
@@ -37,7 +38,11 @@ class FakeAws final : public RotationApi {
 
     Result<std::string> caller_arn(const Credentials& c) override {
         log.push_back("GetCallerIdentity by " + c.access_key_id);
-        if (fail_caller) return fail("GetCallerIdentity failed: InvalidClientTokenId: no");
+        if (fail_caller) return fail("GetCallerIdentity failed: could not connect to sts.amazonaws.com");
+        if (old_key_gone && c.access_key_id == "AKIAOLD")
+            return fail(
+                "GetCallerIdentity failed: InvalidClientTokenId: The security token included in the "
+                "request is invalid.");
         return caller;
     }
     Result<std::string> user_arn(const Credentials& c) override {
@@ -108,7 +113,7 @@ struct Scenario {
         KeyRotation rotation(
             aws, store, [this](std::chrono::milliseconds d) { sleeps.push_back(d); },
             [this](std::string_view line) { progress.emplace_back(line); }, RotationTiming{4, 250ms});
-        result = rotation.run({key("AKIAOLD", "old-secret"), std::move(session)});
+        result = rotation.run({key("AKIAOLD", "old-secret"), std::move(session), "alice"});
     }
     std::string text() const {
         return result ? "" : result.error().message + "\nhint: " + result.error().hint;
@@ -132,7 +137,17 @@ TEST(KeyRotation, EveryStepLeavesAWorkingStoredKeyAndSaysWhatIamHolds) {
          false,
          {"AKIAOLD"},
          "AKIAOLD",
-         {"could not find out whose key", "nothing was changed", "AKIAOLD is still the active one"}},
+         {"could not find out whose key", "nothing was changed", "sesame still holds key AKIAOLD"}},
+        {"the stored key was deleted in IAM",
+         [](Scenario& r) {
+             r.aws.keys.clear();
+             r.aws.old_key_gone = true;
+         },
+         false,
+         {},
+         "AKIAOLD",
+         {"AWS does not know the stored key AKIAOLD", "deleted or deactivated outside sesame",
+          "InvalidClientTokenId", "sesame add alice", "sesame remove alice"}},
         {"list fails",
          [](Scenario& r) { r.aws.fail_list = true; },
          false,

@@ -283,13 +283,69 @@ TEST(FileVault, WrongPassphraseIsReportedAndChangesNothing) {
         auto loaded = vault.load();
         ASSERT_FALSE(loaded);
         EXPECT_EQ(loaded.error().message, "wrong passphrase for the vault at " + f.vault.path());
-        EXPECT_NE(loaded.error().hint.find("SESAME_FILE_PASSPHRASE"), std::string::npos);
         EXPECT_NE(loaded.error().hint.find("try again"), std::string::npos);
         EXPECT_FALSE(add_key(vault, "intruder"));
     }
     // The failed key is not cached: every attempt asked again.
     EXPECT_EQ(wrong.requests.size(), 4u);
     EXPECT_EQ(slurp(f.vault.path()), before);
+}
+
+/// A person at a terminal: answers from a list, and may be asked again after a wrong one.
+class TypedPassphrases final : public PassphraseSource {
+  public:
+    explicit TypedPassphrases(std::vector<std::string> typed) : m_typed(std::move(typed)) {}
+    Result<Secret> passphrase(bool) override {
+        if (asked == m_typed.size()) return fail("no more answers");
+        return Secret(m_typed[asked++]);
+    }
+    bool ask_again() override { return true; }
+    size_t asked = 0;
+
+  private:
+    std::vector<std::string> m_typed;
+};
+
+/// SESAME_FILE_PASSPHRASE: the same answer every time, never asked again.
+class PresetPassphrase final : public PassphraseSource {
+  public:
+    Result<Secret> passphrase(bool) override {
+        ++asked;
+        return Secret("incorrect horse");
+    }
+    std::optional<Secret> preset() override { return Secret("incorrect horse"); }
+    int asked = 0;
+};
+
+TEST(FileVault, AWrongPassphraseTypedIsAskedAgainThreeTimesInAll) {
+    Fixture f;
+    f.populate();
+    TypedPassphrases typo({"corect horse", "correct hores", "correct horse"});
+    FileVault vault(f.dir, typo, f.clock, fast());
+    auto loaded = vault.load();
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_EQ(typo.asked, 3u);
+    EXPECT_EQ(loaded->keys.count("prod-profile-name"), 1u);
+
+    TypedPassphrases wrong({"a", "b", "c", "correct horse"});
+    FileVault closed(f.dir, wrong, f.clock, fast());
+    auto refused = closed.load();
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().message, "wrong passphrase for the vault at " + f.vault.path() + " (3 tries)");
+    EXPECT_EQ(wrong.asked, 3u);
+}
+
+TEST(FileVault, AWrongPresetPassphraseFailsAtOnceNamingIt) {
+    Fixture f;
+    f.populate();
+    PresetPassphrase preset;
+    FileVault vault(f.dir, preset, f.clock, fast());
+    auto loaded = vault.load();
+    ASSERT_FALSE(loaded);
+    EXPECT_EQ(preset.asked, 1);
+    EXPECT_NE(loaded.error().message.find("SESAME_FILE_PASSPHRASE does not open it"), std::string::npos)
+        << loaded.error().message;
+    EXPECT_NE(loaded.error().hint.find("unset it to be asked"), std::string::npos);
 }
 
 TEST(FileVault, DamagedFilesAreToldApartFromWrongPassphrases) {
