@@ -65,6 +65,7 @@ Result<std::unique_ptr<CredentialSource>> CredentialSource::open(
     options.session_duration = duration_setting(env, "SESAME_SESSION_TTL").value();
     options.chained_session_duration = duration_setting(env, "SESAME_CHAINED_SESSION_TTL").value();
     options.role_duration = optional_duration_setting(env, "SESAME_ASSUME_ROLE_TTL").value();
+    options.find_mfa_device = true;
 
     // botocore's order: the environment's long-term keys come first unless a profile is named.
     auto env_keys = long_term_environment_keys(ctx.chain_environment().first);
@@ -165,8 +166,7 @@ std::string CredentialSource::region() const {
 
 std::string CredentialSource::account_id() const {
     if (m_account) return m_account_id;
-    const bool role =
-        chain_assumes_role(m_profile, [this](const std::string& p) { return m_keys->has(p); });
+    const bool role = chain_assumes_role(m_profile, [this](const std::string& p) { return m_keys->has(p); });
     auto arn = parse_arn(role ? m_profile.role_arn : m_profile.mfa_serial);
     const bool id = arn && arn->account.size() == 12 &&
                     std::all_of(arn->account.begin(), arn->account.end(),

@@ -89,6 +89,7 @@ class ChainBuilder {
         if (is_target && m_options.duration) duration = *m_options.duration;
         auto session =
             std::make_unique<SessionTokenProvider>(std::move(keys), m_sts, m_deps.mfa, mfa, duration);
+        if (mfa.empty() && m_options.find_mfa_device) session->find_mfa_device_with(find_device(p));
         SessionKey key = SessionKey::session_token(p.name, mfa);
         if (!source->made_from.empty()) key = key.made_from(source->made_from);
         return Built{wrap(std::move(session), std::move(key), is_target), !mfa.empty(), false, "",
@@ -168,6 +169,35 @@ class ChainBuilder {
     }
 
     /// `asked`: the session --duration is for, reused only while most of that duration remains.
+    /// The first MFA device of the key's user, or "" (none, or IAM would not say: then the
+    /// session is made without MFA, as before).
+    SessionTokenProvider::FindMfaDevice find_device(const ProfileConfig& p) {
+        // The builder is gone when the provider runs; the deps and the profile are not.
+        ChainDeps& deps = m_deps;
+        return [&deps, &p](const Credentials& key) -> std::string {
+            // The user's name first, as `add` does: IAM infers it from the caller, but not every
+            // IAM (moto) does for ListMFADevices.
+            Iam& iam = deps.sts.iam(p);
+            auto user = iam.get_user(key);
+            auto devices = user ? iam.list_mfa_devices(key, user->user_name)
+                                : Result<std::vector<MfaDevice>>(std::unexpected(user.error()));
+            if (!devices) {
+                deps.log.debug("no MFA device looked up for \"" + p.name + "\": " + devices.error().message);
+                return "";
+            }
+            if (devices->empty()) return "";
+            const std::string& serial = devices->front().serial_number;
+            deps.log.warn(fmt::format(
+                "profile \"{}\" names no mfa_serial: using the user's MFA device {}{}; set mfa_serial = {} "
+                "in "
+                "its section to skip this lookup",
+                p.name, serial,
+                devices->size() > 1 ? " (the first of " + std::to_string(devices->size()) + ")" : "",
+                serial));
+            return serial;
+        };
+    }
+
     ProviderPtr wrap(ProviderPtr inner, SessionKey key, bool asked) {
         std::chrono::seconds least = m_options.min_ttl;
         if (asked && m_options.duration) least = std::max(least, reuse_threshold(*m_options.duration));

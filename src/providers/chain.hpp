@@ -24,6 +24,9 @@ struct ChainOptions {
     std::chrono::seconds session_duration{3600}, chained_session_duration{8 * 3600};
     /// SESAME_ASSUME_ROLE_TTL: every role session's length, over the profiles' duration_seconds.
     std::optional<std::chrono::seconds> role_duration;
+    /// A GetSessionToken session whose profile names no MFA device looks the user's first one up
+    /// (IAM ListMFADevices with the key) and uses it, as SWISS TXT's aws-session does.
+    bool find_mfa_device = false;
 };
 
 /// A profile's long-term keys, as the chain takes them.

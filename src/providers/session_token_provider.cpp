@@ -7,6 +7,7 @@ namespace sesame {
 Result<Credentials> SessionTokenProvider::retrieve() {
     auto source = m_source->retrieve();
     if (!source) return source;
+    if (m_mfa_serial.empty() && m_find) m_mfa_serial = m_find(*source);
     for (;;) {
         GetSessionTokenInput in;
         in.duration = m_duration;

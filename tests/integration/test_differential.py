@@ -35,6 +35,8 @@ KNOWN: dict[str, str] = {
           "and every AWS SDK (botocore 1.x reads only AWS_DEFAULT_REGION)",
     "N3": "deliberate: sesame gives the profile it is asked for, even when keys are in its environment "
           "(botocore's env provider wins unless --profile is given)",
+    "N5": "deliberate (issue 15): under --no-session the MFA device of the key's profile goes with the "
+          "AssumeRole, so a role that needs MFA works; botocore sends only the role profile's own",
 }
 
 CI_SEED = 20261130

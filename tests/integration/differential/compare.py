@@ -313,6 +313,10 @@ def _process_and_role(f: Facts) -> bool:
     return any(s.get("credential_process") and s.get("role_arn") for _, s in f.settings())
 
 
+def _no_session_source_mfa(f: Facts) -> bool:
+    return not f.case.session and any(s.get("mfa_serial") for _, s in f.settings())
+
+
 ALL = set(ASPECTS) - {"add"}
 
 
@@ -349,6 +353,9 @@ ITEMS: dict[str, Item] = {
              "provider comes first unless --profile is given), sesame the profile", _env_keys_with_env_profile, frozenset(ALL)),
         Item("N4", "credential_process and role_arn in one profile: botocore refuses it (no source_profile or "
              "credential_source), sesame assumes the role with the process's credentials", _process_and_role, frozenset(ALL)),
+        Item("N5", "--no-session on a role whose source names the MFA device: sesame sends it with the AssumeRole "
+             "(issue 15: aws-vault's chain asks for it at the source's GetSessionToken, which --no-session skips); "
+             "botocore reads only the role profile's own mfa_serial", _no_session_source_mfa, frozenset({"mfa"})),
     ]
 }
 
