@@ -437,6 +437,32 @@ class SesameTestCase(unittest.TestCase):
     def add_alice(self, profile: str = "alice") -> None:
         self.assertOk(self.sb.add(profile, self.alice))
 
+    def make_iam_user(self, name: str, devices: int = 0) -> Keys:
+        """An IAM user allowed everything, with an access key and `devices` virtual MFA devices
+        enabled (moto accepts any codes), named NAME-0, NAME-1, ..."""
+        iam = self.moto.client("iam", keys=self.alice)
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        for i in range(devices):
+            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{name}-{i}")["VirtualMFADevice"]["SerialNumber"]
+            iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1="123456",
+                                  AuthenticationCode2="654321")
+        return Keys(key["AccessKeyId"], key["SecretAccessKey"])
+
+    def org_account(self, name: str) -> str:
+        """The id of the organization's member account NAME, made (with the organization) if need be."""
+        org = self.moto.client("organizations", keys=self.alice)
+        try:
+            org.create_organization(FeatureSet="ALL")
+        except org.exceptions.AlreadyInOrganizationException:
+            pass
+        existing = {a["Name"]: a["Id"] for a in org.list_accounts()["Accounts"]}
+        if name in existing:
+            return existing[name]
+        return org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]["AccountId"]
+
     def exec_env(self, profile_args: Sequence[str], env_extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
         """Runs `sesame exec ARGS -- python3 <dump env>` and returns the child's environment."""
         dump = "import json, os; print(json.dumps(dict(os.environ)))"

@@ -46,23 +46,11 @@ class IamTest(SesameTestCase):
     def iam(self):
         return self.moto.client("iam", keys=self.alice)
 
-    def make_user(self, name: str, devices: int) -> Keys:
-        iam = self.iam()
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-        key = iam.create_access_key(UserName=name)["AccessKey"]
-        for i in range(devices):
-            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{name}-{i}")["VirtualMFADevice"]["SerialNumber"]
-            iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1="123456",
-                                  AuthenticationCode2="654321")
-        return Keys(key["AccessKeyId"], key["SecretAccessKey"])
-
     def config_text(self, user: str) -> str:
         return CONFIG_WITH_COMMENTS.replace("USER", user)
 
     def test_add_discovers_a_single_device_and_edits_only_that_line(self) -> None:
-        keys = self.make_user("carol", devices=1)
+        keys = self.make_iam_user("carol", devices=1)
         before = self.config_text("carol")
         self.sb.write_config(before)
         proc = self.sb.add("carol", keys)
@@ -77,7 +65,7 @@ class IamTest(SesameTestCase):
         self.assertEqual(self.sb.config.read_text(), expected)
 
     def test_add_with_several_devices_lists_them_without_a_terminal(self) -> None:
-        keys = self.make_user("dave", devices=2)
+        keys = self.make_iam_user("dave", devices=2)
         before = self.config_text("dave")
         self.sb.write_config(before)
         proc = self.sb.add("dave", keys)
@@ -96,7 +84,7 @@ class IamTest(SesameTestCase):
         self.assertEqual(self.sb.config.read_text(), before)
 
     def test_mfa_devices_lists_serial_type_and_date(self) -> None:
-        keys = self.make_user("frank", devices=1)
+        keys = self.make_iam_user("frank", devices=1)
         self.sb.write_config(section("frank", region=REGION))
         self.assertOk(self.sb.run(["add", "frank", "--env", "--no-mfa-discovery"], env_extra=keys.env()))
         proc = self.sb.run(["mfa-devices", "frank"])
@@ -104,7 +92,7 @@ class IamTest(SesameTestCase):
         self.assertRegex(proc.stdout, rf"arn:aws:iam::{ACCOUNT}:mfa/frank-0\s+virtual\s+\d{{4}}-\d\d-\d\dT")
 
     def test_mfa_setup_on_a_terminal_checks_codes_locally(self) -> None:
-        keys = self.make_user("erin", devices=0)
+        keys = self.make_iam_user("erin", devices=0)
         self.sb.write_config(self.config_text("erin"))
         self.assertOk(self.sb.add("erin", keys))
         t = Terminal([sesame_bin(), "mfa-setup", "erin"], self.sb.child_env())
@@ -136,7 +124,7 @@ class IamTest(SesameTestCase):
         return [d["SerialNumber"] for d in self.iam().list_virtual_mfa_devices()["VirtualMFADevices"]]
 
     def setup_user(self, name: str) -> str:
-        keys = self.make_user(name, devices=0)
+        keys = self.make_iam_user(name, devices=0)
         self.sb.write_config(self.config_text(name))
         self.assertOk(self.sb.add(name, keys))
         return f"arn:aws:iam::{ACCOUNT}:mfa/{name}"
@@ -189,16 +177,7 @@ class IamTest(SesameTestCase):
 class OrganizationTest(SesameTestCase):
     def setUp(self) -> None:
         super().setUp()
-        org = self.moto.client("organizations", keys=self.alice)
-        try:
-            org.create_organization(FeatureSet="ALL")
-        except org.exceptions.AlreadyInOrganizationException:
-            pass
-        existing = {a["Name"]: a["Id"] for a in org.list_accounts()["Accounts"]}
-        if "dev" not in existing:
-            status = org.create_account(Email="dev@example.com", AccountName="dev")["CreateAccountStatus"]
-            existing["dev"] = status["AccountId"]
-        self.dev_id = existing["dev"]
+        self.dev_id = self.org_account("dev")
         self.sb.write_config(section("alice", region=REGION))
         self.add_alice()
 

@@ -176,14 +176,9 @@ class LoginTest(SesameTestCase):
         self.assertEqual(self.moto.sts_calls(mark, "GetFederationToken")[0]["params"]["DurationSeconds"], "5400")
 
     def test_account_flag_signs_in_to_the_member_account(self) -> None:
-        org = self.moto.client("organizations", keys=self.alice)
-        try:
-            org.create_organization(FeatureSet="ALL")
-        except org.exceptions.AlreadyInOrganizationException:
-            pass
-        status = org.create_account(Email="login@example.com", AccountName="login-dev")["CreateAccountStatus"]
+        account_id = self.org_account("login-dev")
         _, issued = self.login_url("alice", "--account", "login-dev", "-t", "123456")
-        prefix = f"arn:aws:sts::{status['AccountId']}:assumed-role/OrganizationAccountAccessRole/"
+        prefix = f"arn:aws:sts::{account_id}:assumed-role/OrganizationAccountAccessRole/"
         self.assertTrue(issued["arn"].startswith(prefix), issued)
 
     # --- where the console opens ---

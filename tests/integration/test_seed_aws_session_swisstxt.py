@@ -6,7 +6,6 @@ at run time (ListMFADevices, the first one) and its code asked for. sesame: `eva
 
 from __future__ import annotations
 
-import json
 import shutil
 import unittest
 
@@ -14,18 +13,6 @@ from harness import ACCOUNT, Keys, SesameTestCase, aws_cli, run_dialog, sesame_b
 
 
 class SwissTxtSeedTest(SesameTestCase):
-    def make_user(self, name: str, devices: int) -> Keys:
-        iam = self.moto.client("iam", keys=self.alice)
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-        key = iam.create_access_key(UserName=name)["AccessKey"]
-        for i in range(devices):
-            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{name}-{i}")["VirtualMFADevice"]["SerialNumber"]
-            iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1="123456",
-                                  AuthenticationCode2="654321")
-        return Keys(key["AccessKeyId"], key["SecretAccessKey"])
-
     def write_keys(self, keys: Keys) -> None:
         self.sb.credentials.write_text(
             f"[default]\naws_access_key_id = {keys.access_key_id}\naws_secret_access_key = {keys.secret_access_key}\n"
@@ -33,7 +20,7 @@ class SwissTxtSeedTest(SesameTestCase):
         self.sb.write_config("[default]\nregion = us-east-1\n")
 
     def test_unquoted_eval_with_the_mfa_device_found_at_run_time(self) -> None:
-        keys = self.make_user("swiss", devices=2)
+        keys = self.make_iam_user("swiss", devices=2)
         self.write_keys(keys)
         mark = self.moto.mark()
         # As the script's README shows: eval $(aws-session), the code typed at the prompt.
@@ -58,7 +45,7 @@ class SwissTxtSeedTest(SesameTestCase):
         self.assertEqual(self.moto.minting_calls(mark), gst)
 
     def test_a_user_without_a_device_gets_a_session_without_mfa(self) -> None:
-        keys = self.make_user("plain", devices=0)
+        keys = self.make_iam_user("plain", devices=0)
         self.write_keys(keys)
         mark = self.moto.mark()
         proc = self.sb.run(["export", "--format", "export-env"])

@@ -22,15 +22,7 @@ ARN = r"arn:aws:(?:sts|iam)::\d{12}:\S+"
 class ShellRefreshTest(SesameTestCase):
     def setUp(self) -> None:
         super().setUp()
-        org = self.moto.client("organizations", keys=self.alice)
-        try:
-            org.create_organization(FeatureSet="ALL")
-        except org.exceptions.AlreadyInOrganizationException:
-            pass
-        existing = {a["Name"]: a["Id"] for a in org.list_accounts()["Accounts"]}
-        if "dev" not in existing:
-            existing["dev"] = org.create_account(Email="dev@example.com", AccountName="dev")["CreateAccountStatus"]["AccountId"]
-        self.dev_id = existing["dev"]
+        self.dev_id = self.org_account("dev")
         self.sb.write_config(section("alice", region=REGION) + section("admin", source_profile="alice", role_arn=ADMIN_ROLE_ARN))
         self.add_alice()
 
