@@ -4,7 +4,9 @@
 
 #include "app/settings.hpp"
 #include "config/file_keys.hpp"
+#include "platform/files.hpp"
 #include "platform/process.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 #include "vault/kernel_keyring.hpp"
 #include "vault/key_agent.hpp"
@@ -85,23 +87,69 @@ MfaCodeSource& Context::mfa_source() {
     return *m_mfa_source;
 }
 
-SecretStore& Context::store() {
-    if (!m_vault) {
-        // SESAME_BACKEND (or AWS_VAULT_BACKEND): "file" is the one backend so far, and
-        // check_settings has refused any other value by name.
-        m_log.debug("key store: the " + choice_setting(m_env, "SESAME_BACKEND").value() + " backend");
-        std::string dir = vault_dir(m_env);
+std::string backend_marker_path(const Env& env) {
+    return vault_dir(env) + "/backend";
+}
+
+Result<std::string> Context::backend_name() const {
+    // --backend / SESAME_BACKEND (or AWS_VAULT_BACKEND) first; check_settings refused a bad one.
+    if (setting_is_set(m_env, "SESAME_BACKEND")) return choice_setting(m_env, "SESAME_BACKEND");
+    // Else the backend `sesame migrate --to` moved everything to, else the file vault.
+    const std::string marker = backend_marker_path(m_env);
+    auto text = read_file_if_exists(marker);
+    if (!text) return std::unexpected(std::move(text.error()));
+    if (!*text) return std::string("file");
+    std::string name(trim(**text));
+    if (!find_backend(name))
+        return fail(fmt::format("{} names the backend \"{}\", which sesame does not have", marker, name),
+                    "set SESAME_BACKEND to the backend your keys are in (sesame status lists them), or move "
+                    "the file away");
+    return name;
+}
+
+StoreSetup Context::store_setup() {
+    // check_settings (cli/app.cpp) has refused a bad value before any command ran, so
+    // value() cannot throw here unless a caller skipped it.
+    std::string dir = vault_dir(m_env);
+    if (!m_passphrase)
         m_passphrase = std::make_unique<PromptPassphrase>(std::move(m_preset_passphrase), m_prompt,
                                                           dir + "/vault.sesame");
-        FileVaultOptions options;
-        options.key_cache = key_cache();
-        // check_settings (cli/app.cpp) has refused a bad value before any command ran, so
-        // value() cannot throw here unless a caller skipped it.
-        options.unlock_idle = unlock_idle().value();
-        // SESAME_LOCK_WAIT bounds how long a command waits for another that holds a prompt or a
-        // refresh (default 5 minutes: someone may be typing an MFA code).
-        options.prompt_wait = duration_setting(m_env, "SESAME_LOCK_WAIT").value();
-        m_vault = std::make_unique<FileVault>(dir, *m_passphrase, m_clock, options);
+    FileVaultOptions options;
+    options.key_cache = key_cache();
+    options.unlock_idle = unlock_idle().value();
+    // SESAME_LOCK_WAIT bounds how long a command waits for another that holds a prompt or a
+    // refresh (default 5 minutes: someone may be typing an MFA code).
+    options.prompt_wait = duration_setting(m_env, "SESAME_LOCK_WAIT").value();
+    return StoreSetup{.vault_dir = std::move(dir),
+                      .passphrase = *m_passphrase,
+                      .clock = m_clock,
+                      .options = options,
+                      .keyctl_keyring = choice_setting(m_env, "SESAME_KEYCTL_KEYRING").value(),
+                      .pass = pass_setup()};
+}
+
+PassSetup Context::pass_setup() const {
+    PassSetup pass;
+    pass.command = text_setting(m_env, "SESAME_PASS_CMD").value().value_or("pass");
+    pass.prefix = text_setting(m_env, "SESAME_PASS_PREFIX").value().value_or("sesame");
+    // pass's own variable, read to list the entries (pass itself reads it too).
+    auto dir = m_env.get("PASSWORD_STORE_DIR");
+    pass.store_dir = dir && !dir->empty() ? *dir : m_env.home() + "/.password-store";
+    pass.environment = m_env.all();
+    return pass;
+}
+
+std::unique_ptr<SecretStore> Context::open_store(const Backend& backend) {
+    StoreSetup setup = store_setup();
+    return backend.open(setup);
+}
+
+SecretStore& Context::store() {
+    if (!m_vault) {
+        // check_environment (cli/app.cpp) has refused a bad backend name before any command ran.
+        const std::string name = backend_name().value();
+        m_log.debug("key store: the " + name + " backend");
+        m_vault = open_store(*find_backend(name));
     }
     return *m_vault;
 }

@@ -17,6 +17,7 @@
 #include "providers/service_clients.hpp"
 #include "util/clock.hpp"
 #include "util/log.hpp"
+#include "vault/backends.hpp"
 #include "vault/file_vault.hpp"
 #include "vault/secret_store.hpp"
 
@@ -47,8 +48,17 @@ class Context {
     void out(std::string_view text) const { m_out(text); }
 
     Result<const AwsConfig*> config();
-    /// The secret store (the file vault today), opened on first use.
+    /// The secret store of the backend in use (backend_name), opened on first use.
     SecretStore& store();
+    /// The backend in use: --backend / SESAME_BACKEND, else the one `sesame migrate` moved to
+    /// (backend_marker_path), else "file".
+    Result<std::string> backend_name() const;
+    /// What opening any backend takes here (the folder, the passphrase source, lock waits, the
+    /// key cache); open_store opens another backend's store (`migrate`, `status`).
+    StoreSetup store_setup();
+    std::unique_ptr<SecretStore> open_store(const Backend& backend);
+    /// The pass backend's command, store folder (PASSWORD_STORE_DIR) and prefix.
+    PassSetup pass_setup() const;
     /// The key cache in use (the kernel keyring), or null where there is none or
     /// SESAME_UNLOCK_TTL=0 turned it off.
     KeyCache* key_cache();
@@ -98,7 +108,7 @@ class Context {
     std::optional<AwsConfig> m_config;
     std::optional<Secret> m_preset_passphrase;  ///< SESAME_FILE_PASSPHRASE, until the vault takes it
     std::unique_ptr<PromptPassphrase> m_passphrase;
-    std::unique_ptr<FileVault> m_vault;
+    std::unique_ptr<SecretStore> m_vault;
     std::unique_ptr<MfaCodeSource> m_mfa_source;
     std::unique_ptr<ServiceClients> m_clients;
     std::unique_ptr<KeyCache> m_key_cache;
@@ -108,5 +118,7 @@ class Context {
 
 /// $SESAME_FILE_DIR, else $XDG_DATA_HOME/sesame, else ~/.local/share/sesame.
 std::string vault_dir(const Env& env);
+/// The file naming the backend `sesame migrate --to` moved the keys to: <vault_dir>/backend.
+std::string backend_marker_path(const Env& env);
 
 }  // namespace sesame

@@ -17,7 +17,9 @@ using namespace std::chrono_literals;
 constexpr std::string_view k_key_cache_choices[] = {"auto", "keyring", "agent", "none"};
 // Issue 16 adds the keyring backends and prompt drivers; until then these are the only choices,
 // so aws-vault's AWS_VAULT_BACKEND=pass is refused by name rather than ignored.
-constexpr std::string_view k_backend_choices[] = {"file"};
+/// backends() in vault/backends.cpp, in its order (a unit test holds the two equal).
+constexpr std::string_view k_backend_choices[] = {"file", "secret-service", "keyctl", "pass"};
+constexpr std::string_view k_keyctl_keyrings[] = {"persistent", "user", "session"};
 constexpr std::string_view k_prompt_choices[] = {"terminal"};
 
 // Other tools' variables (issue 15). Sesame's own name wins when both are set.
@@ -48,14 +50,15 @@ constexpr Setting k_settings[] = {
     {.name = "SESAME_FILE_DIR",
      .type = T::Path,
      .default_value = "",
-     .doc = "The vault's folder.",
+     .doc = "The vault's folder (the other backends keep theirs below it: secret-service/, keyctl/, pass/).",
      .default_doc = "$XDG_DATA_HOME/sesame, i.e. ~/.local/share/sesame",
      .aliases = k_file_dir_aliases},
     {.name = "SESAME_FILE_PASSPHRASE",
      .type = T::Secret,
      .default_value = "",
-     .doc = "The vault passphrase, for scripts and CI (otherwise asked on the terminal). A kept unlocked "
-            "key is used only when this is the right passphrase.",
+     .doc =
+         "The file backend's vault passphrase, for scripts and CI (otherwise asked on the terminal). A "
+         "kept unlocked key is used only when this is the right passphrase. The other backends ask for none.",
      .aliases = k_passphrase_aliases},
     {.name = "SESAME_MIN_TTL",
      .type = T::Duration,
@@ -97,9 +100,30 @@ constexpr Setting k_settings[] = {
     {.name = "SESAME_BACKEND",
      .type = T::Choice,
      .default_value = "file",
-     .doc = "Where long-term keys are kept: file, the encrypted vault file.",
+     .doc =
+         "Where long-term keys and sessions are kept: file (the encrypted vault file, its key from your "
+         "passphrase), secret-service (the same file, its key in the Secret Service: GNOME Keyring, KWallet, "
+         "KeePassXC), keyctl (its key in a kernel keyring) or pass (an entry per profile in your password "
+         "store). Unset: the backend `sesame migrate --to` moved "
+         "to, else file. `sesame status` lists which work here.",
      .choices = k_backend_choices,
      .aliases = k_backend_aliases},
+    {.name = "SESAME_KEYCTL_KEYRING",
+     .type = T::Choice,
+     .default_value = "persistent",
+     .doc =
+         "The kernel keyring the keyctl backend keeps the vault key in: persistent (outlives logins, not a "
+         "reboot; expires after 3 days unused), user (gone with your last process) or session (this login "
+         "session's).",
+     .choices = k_keyctl_keyrings},
+    {.name = "SESAME_PASS_PREFIX",
+     .type = T::String,
+     .default_value = "sesame",
+     .doc = "The folder of the pass backend's entries in the password store (sesame/PROFILE)."},
+    {.name = "SESAME_PASS_CMD",
+     .type = T::String,
+     .default_value = "pass",
+     .doc = "The pass command the pass backend runs (gopass works too)."},
     {.name = "SESAME_PROMPT",
      .type = T::Choice,
      .default_value = "terminal",

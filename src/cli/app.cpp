@@ -44,7 +44,10 @@ Result<void> check_environment(const Context& ctx) {
             ctx.log().warn(fmt::format("{} is not a sesame setting: ignored (did you mean {}?)", unknown.name,
                                        unknown.suggestion));
     }
-    return check_settings(ctx.env());
+    if (auto checked = check_settings(ctx.env()); !checked) return checked;
+    // The backend `sesame migrate` recorded, checked here so that Context::store() cannot fail.
+    if (auto backend = ctx.backend_name(); !backend) return std::unexpected(std::move(backend.error()));
+    return {};
 }
 
 /// The options `command` declares, for the messages about the ones it does not.

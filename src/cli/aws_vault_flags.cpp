@@ -5,35 +5,30 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "app/settings.hpp"
+
 namespace sesame {
 namespace {
 
-constexpr const char* k_file_vault =
-    "sesame keeps keys in its own encrypted file vault; other backends are not supported yet";
-constexpr const char* k_vault_folder =
-    "drop it; --file-dir DIR (or SESAME_FILE_DIR) chooses the vault's folder";
 constexpr const char* k_no_sso =
     "aws-vault prints an SSO sign-in link with it; sesame does not sign in with IAM Identity Center (SSO)";
 
 /// Constant data: no constructor runs at start.
 constexpr AwsVaultFlag k_flags[] = {
-    {"", "--backend", true, "file", nullptr, k_file_vault, "drop --backend (--backend file is accepted)"},
+    {"", "--backend", true, nullptr, "SESAME_BACKEND", "", ""},
     {"", "--prompt", true, "terminal", nullptr,
      "sesame asks for MFA codes on the terminal; other prompt drivers are not supported yet",
      "drop --prompt, or give the code with --mfa-token CODE"},
     {"", "--file-dir", true, nullptr, "SESAME_FILE_DIR", "", ""},
     {"", "--keychain", true, nullptr, nullptr,
-     "a macOS keychain is an aws-vault backend; sesame keeps keys in its own encrypted file vault",
-     k_vault_folder},
+     "a macOS keychain is an aws-vault backend sesame does not have (sesame status lists sesame's)",
+     "drop it; --backend NAME chooses one of sesame's backends"},
     {"", "--secret-service-collection", true, nullptr, nullptr,
-     "a Secret Service collection is an aws-vault backend; sesame keeps keys in its own encrypted file vault",
-     k_vault_folder},
-    {"", "--pass-dir", true, nullptr, nullptr,
-     "pass is an aws-vault backend; sesame keeps keys in its own encrypted file vault", k_vault_folder},
-    {"", "--pass-cmd", true, nullptr, nullptr,
-     "pass is an aws-vault backend; sesame keeps keys in its own encrypted file vault", k_vault_folder},
-    {"", "--pass-prefix", true, nullptr, nullptr,
-     "pass is an aws-vault backend; sesame keeps keys in its own encrypted file vault", k_vault_folder},
+     "sesame's secret-service backend keeps its one item in the default collection",
+     "drop it (--backend secret-service chooses that backend)"},
+    {"", "--pass-dir", true, nullptr, "PASSWORD_STORE_DIR", "", ""},
+    {"", "--pass-cmd", true, nullptr, "SESAME_PASS_CMD", "", ""},
+    {"", "--pass-prefix", true, nullptr, "SESAME_PASS_PREFIX", "", ""},
     {"add", "--add-config", false, "", nullptr, "", ""},
     {"add", "--no-add-config", false, nullptr, nullptr,
      "sesame add always adds [profile NAME] to the config file when it has none",
@@ -94,7 +89,20 @@ Result<std::vector<std::string>> normalize_habits(std::vector<std::string> args,
         }
         if (global->sets_variable) {
             if (value.empty()) return fail(fmt::format("{} needs a value", global->name), "", 2);
-            env.set(global->sets_variable, absolute_folder(value, env));
+            // A setting with a fixed list of values is checked here, so the error names the flag.
+            if (const Setting* row = find_setting(global->sets_variable);
+                row && !row->choices.empty() &&
+                std::ranges::find(row->choices, value) == row->choices.end()) {
+                std::string names;
+                for (auto c : row->choices) names += (names.empty() ? "" : ", ") + std::string(c);
+                return fail(
+                    fmt::format("{} {}: not one of {}", global->name, value, names),
+                    fmt::format("{} is {} as a variable; `sesame status` lists the backends that work here",
+                                global->name, global->sets_variable),
+                    2);
+            }
+            const bool folder = std::string_view(global->sets_variable).ends_with("_DIR");
+            env.set(global->sets_variable, folder ? absolute_folder(value, env) : value);
             continue;
         }
         if (global->accepts && value == global->accepts) continue;

@@ -11,6 +11,7 @@
 #include "cli/lock.hpp"
 #include "cli/login.hpp"
 #include "cli/mfa.hpp"
+#include "cli/migrate.hpp"
 #include "cli/prompt_command.hpp"
 #include "cli/remove.hpp"
 #include "cli/rotate.hpp"
@@ -42,7 +43,9 @@ constexpr Command k_commands[] = {
      declare_server},
     {"keep", "Keep a credentials file fresh for tools that only read files (status, stop, code, unit)",
      declare_keep},
-    {"status", "Show where the vault is and whether it is unlocked, and for how long", declare_status},
+    {"status", "Show the backend in use, which work here, and whether the vault is unlocked", declare_status},
+    {"migrate", "Move every key and session to another backend (file, secret-service, keyctl)",
+     declare_migrate},
     {"lock", "Forget the unlocked vault key now; the next command asks for the passphrase", declare_lock},
     {"init", "Print the shell integration (prompt, refreshing aws, completions) for bash, zsh or fish",
      declare_init},

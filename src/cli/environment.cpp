@@ -64,6 +64,9 @@ const std::vector<OtherVariable>& other_variables() {
         {"TMPDIR", E::Read,
          "Where the endpoints' token files are made without XDG_RUNTIME_DIR (default /tmp)."},
         {"HOME", E::Read, "Where ~/.aws and the XDG defaults are."},
+        {"PASSWORD_STORE_DIR", E::Read,
+         "pass's store (default ~/.password-store): where the pass backend's entries are (pass reads it "
+         "too)."},
 
         {"AWS_SESSION_TOKEN", E::SetForCommand, "The session token of the temporary credentials."},
         {"AWS_SECURITY_TOKEN", E::SetForCommand,

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -93,7 +95,7 @@ std::optional<std::string> find_program(const std::string& name, const std::stri
 }  // namespace
 
 Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
-                                   const std::map<std::string, std::string>& env) {
+                                   const std::map<std::string, std::string>& env, const std::string* input) {
     if (argv.empty() || argv[0].empty()) return fail("no command to run");
     auto path_var = env.find("PATH");
     auto program =
@@ -102,25 +104,54 @@ Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) != 0)
         return fail(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    int inputfd[2] = {-1, -1};
+    if (input && ::pipe2(inputfd, O_CLOEXEC) != 0) {
+        ::close(pipefd[0]);
+        ::close(pipefd[1]);
+        return fail(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    }
     std::vector<std::string> vars = flatten(env);
     auto envp = pointers(vars);
     std::vector<std::string> args = argv;
     auto argp = pointers(args);
     pid_t pid = ::fork();
     if (pid < 0) {
-        ::close(pipefd[0]);
-        ::close(pipefd[1]);
+        for (int fd : {pipefd[0], pipefd[1], inputfd[0], inputfd[1]})
+            if (fd >= 0) ::close(fd);
         return fail(fmt::format("cannot start a process: {}", std::strerror(errno)));
     }
     if (pid == 0) {
-        int devnull = ::open("/dev/null", O_RDONLY);
-        if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+        int stdin_fd = input ? inputfd[0] : ::open("/dev/null", O_RDONLY);
+        if (stdin_fd >= 0) ::dup2(stdin_fd, STDIN_FILENO);
         ::dup2(pipefd[1], STDOUT_FILENO);
         restore_user_core_limit();
         ::execve(program->c_str(), argp.data(), envp.data());
         _exit(127);
     }
     ::close(pipefd[1]);
+    if (input) {
+        // Written whole before reading: what sesame hands a program this way is small (a key
+        // entry), far below a pipe's buffer, so the child cannot block on its output meanwhile.
+        ::close(inputfd[0]);
+        // A child that exits without reading would raise SIGPIPE: held back on this thread and
+        // dropped, so the write fails with EPIPE instead (the child's exit status tells why).
+        sigset_t pipe_signal, previous;
+        sigemptyset(&pipe_signal);
+        sigaddset(&pipe_signal, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
+        size_t done = 0;
+        while (done < input->size()) {
+            ssize_t n = ::write(inputfd[1], input->data() + done, input->size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            done += static_cast<size_t>(n);
+        }
+        ::close(inputfd[1]);
+        const struct timespec now {};
+        while (::sigtimedwait(&pipe_signal, nullptr, &now) > 0) {
+        }
+        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    }
     CapturedOutput result;
     char buf[4096];
     while (true) {

@@ -31,8 +31,10 @@ struct CapturedOutput {
 /// Runs `argv` (no shell; argv[0] searched in `env`'s PATH as Python's subprocess does), with
 /// `env` less k_secret_variables, stdin closed, stdout captured. A program that cannot be found
 /// or run is an error naming it.
+/// `input`, when given, is written to its stdin instead (a secret for `pass insert`: never argv).
 Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
-                                   const std::map<std::string, std::string>& env);
+                                   const std::map<std::string, std::string>& env,
+                                   const std::string* input = nullptr);
 
 /// The running binary's own path (/proc/self/exe), or "sesame" if it cannot be read.
 std::string self_path();

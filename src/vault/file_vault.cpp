@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 
@@ -117,7 +118,7 @@ Result<VaultData> FileVault::load() {
 }
 
 std::string FileVault::describe() const {
-    return fmt::format("file vault {} (XChaCha20-Poly1305, key from the passphrase by Argon2id){}", path(),
+    return fmt::format("file vault {} (XChaCha20-Poly1305, {}){}", path(), m_passphrase.key_origin(),
                        exists() ? "" : ", not created yet");
 }
 
@@ -250,6 +251,7 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
     Result<Secret> plain = std::unexpected(Error{});
     for (int attempt = 1;; ++attempt) {
         auto asked = unlock(header->salt, header->kdf);
+        if (!asked && m_options.disposable) return discard();
         if (!asked) return std::unexpected(std::move(asked.error()));
         plain = aead_open(*m_key, header->nonce, header->ciphertext, header->ad);
         if (plain) break;
@@ -257,7 +259,9 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
         // A key that opened this vault before cannot be wrong: the file changed under it.
         if (!*asked) return damaged(path());
         m_key.reset();
+        if (m_options.disposable) return discard();
         if (attempt < k_passphrase_tries && m_passphrase.ask_again()) continue;
+        if (auto error = m_passphrase.wrong_key()) return std::unexpected(std::move(*error));
         if (m_passphrase.preset())
             return fail(
                 fmt::format("wrong passphrase for the vault at {}: SESAME_FILE_PASSPHRASE does not open it",
@@ -278,6 +282,15 @@ Result<std::optional<VaultData>> FileVault::read_existing() {
         m_last_data = *data;
     }
     return std::optional<VaultData>(std::move(*data));
+}
+
+Result<std::optional<VaultData>> FileVault::discard() {
+    if (::unlink(path().c_str()) != 0 && errno != ENOENT)
+        return fail(fmt::format("cannot remove the unreadable cache {}: {}", path(), std::strerror(errno)));
+    m_key.reset();
+    m_last_data.reset();
+    m_last_file.clear();
+    return std::optional<VaultData>{};
 }
 
 bool FileVault::caching() const {

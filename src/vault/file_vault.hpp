@@ -62,6 +62,11 @@ class PassphraseSource {
     /// (a person at a terminal, who is told so); false when the same one would come again
     /// (SESAME_FILE_PASSPHRASE). The vault asks up to three times in all.
     virtual bool ask_again() { return false; }
+    /// Where the vault's key comes from, for describe().
+    virtual std::string key_origin() const { return "key from the passphrase by Argon2id"; }
+    /// The error when what passphrase() returned does not open the vault, if not the usual
+    /// "wrong passphrase" (a key held by a keyring is not mistyped).
+    virtual std::optional<Error> wrong_key() const { return std::nullopt; }
 };
 
 struct FileVaultOptions {
@@ -77,6 +82,9 @@ struct FileVaultOptions {
     /// How long a process waits for another one that is asking for the passphrase (or an MFA
     /// code, for session locks) before giving up.
     std::chrono::milliseconds prompt_wait{300'000};
+    /// The vault is a cache (the pass backend's sessions): when its key is gone or no longer
+    /// opens it, the file is removed and the vault starts empty instead of failing.
+    bool disposable = false;
 };
 
 class FileVault final : public SecretStore {
@@ -139,6 +147,8 @@ class FileVault final : public SecretStore {
     /// Asks for a new passphrase (twice) and derives a key with a fresh salt.
     Result<void> create_key();
     Result<void> write(const VaultData& data);
+    /// FileVaultOptions::disposable: removes the file its key does not open; it reads as absent.
+    Result<std::optional<VaultData>> discard();
 
     std::string m_dir;
     PassphraseSource& m_passphrase;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "prompt/mfa_source.hpp"
+#include "vault/backends.hpp"
 
 namespace sesame {
 namespace {
@@ -258,11 +259,12 @@ TEST(SettingAliases, OtherToolsVariablesAreHonouredOrRefusedNeverIgnored) {
         {{{"AWS_FEDERATION_TOKEN_TTL", "20m"}}, "SESAME_FEDERATION_TOKEN_TTL", 20min},
         {{{"AWS_MIN_TTL", "10m"}}, "SESAME_MIN_TTL", 10min},
         {{{"AWS_VAULT_BACKEND", "file"}}, "SESAME_BACKEND", std::string("file")},
+        {{{"AWS_VAULT_BACKEND", "pass"}}, "SESAME_BACKEND", std::string("pass")},
         {{{"AWS_VAULT_PROMPT", "terminal"}}, "SESAME_PROMPT", std::string("terminal")},
         {{{"AWS_VAULT_FILE_PASSPHRASE", "pw"}}, "SESAME_FILE_PASSPHRASE", std::string("pw")},
         // Empty means unset, as in aws-vault.
         {{{"AWS_ASSUME_ROLE_TTL", ""}}, "SESAME_MIN_TTL", 5min},
-        {{{"AWS_VAULT_BACKEND", "pass"}}, "SESAME_BACKEND", std::nullopt, "AWS_VAULT_BACKEND=\"pass\""},
+        {{{"AWS_VAULT_BACKEND", "kwallet"}}, "SESAME_BACKEND", std::nullopt, "AWS_VAULT_BACKEND=\"kwallet\""},
         {{{"AWS_VAULT_PROMPT", "ykman"}}, "SESAME_PROMPT", std::nullopt, "AWS_VAULT_PROMPT=\"ykman\""},
         {{{"AWS_VAULT_FILE_DIR", "/home/u/.awsvault/keys"}},
          "SESAME_FILE_DIR",
@@ -304,6 +306,14 @@ TEST(SettingsTable, PromptChoicesAreTheRegisteredDrivers) {
     for (const auto& d : prompt_drivers()) drivers.emplace_back(d.name);
     for (auto c : find_setting("SESAME_PROMPT")->choices) choices.emplace_back(c);
     EXPECT_EQ(choices, drivers);
+}
+
+/// SESAME_BACKEND's choices are the registered backends, in the registry's order.
+TEST(SettingsTable, BackendChoicesAreTheRegisteredBackends) {
+    std::vector<std::string> registered, choices;
+    for (const auto& b : backends()) registered.emplace_back(b.name);
+    for (auto c : find_setting("SESAME_BACKEND")->choices) choices.emplace_back(c);
+    EXPECT_EQ(choices, registered);
 }
 
 TEST(SettingAliases, PromptColorsReadsAwsSessionsNamesAndIsAutoWhenNoneIsSet) {

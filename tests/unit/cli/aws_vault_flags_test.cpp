@@ -32,6 +32,19 @@ TEST(AwsVaultHabits, GlobalFlagsThatAreSesamesBehaviourAreTakenOut) {
     EXPECT_EQ(normalized({"add", "alice", "--add-config", "--env"}, env), (Words{"add", "alice", "--env"}));
 }
 
+TEST(AwsVaultHabits, BackendSetsTheBackendVariable) {
+    Env env;
+    EXPECT_EQ(normalized({"--backend", "keyctl", "list"}, env), (Words{"list"}));
+    EXPECT_EQ(env.get("SESAME_BACKEND"), "keyctl");
+    EXPECT_EQ(normalized({"list", "--backend=secret-service"}, env), (Words{"list"}));
+    EXPECT_EQ(env.get("SESAME_BACKEND"), "secret-service");
+    EXPECT_EQ(normalized({"--pass-dir", "/p", "--pass-prefix", "aws", "--pass-cmd=gopass", "list"}, env),
+              (Words{"list"}));
+    EXPECT_EQ(env.get("PASSWORD_STORE_DIR"), "/p");
+    EXPECT_EQ(env.get("SESAME_PASS_PREFIX"), "aws");
+    EXPECT_EQ(env.get("SESAME_PASS_CMD"), "gopass");
+}
+
 TEST(AwsVaultHabits, FileDirSetsTheVaultFolder) {
     Env env(std::map<std::string, std::string>{{"HOME", "/home/u"}});
     EXPECT_EQ(normalized({"--file-dir", "/tmp/v", "list"}, env), (Words{"list"}));
@@ -52,10 +65,11 @@ TEST(AwsVaultHabits, RefusedFlagsNameWhatSesameSupports) {
         std::string message, hint;
     };
     for (const auto& c : std::vector<Case>{
-             {{"--backend", "keychain", "list"}, "--backend keychain: ", "--backend file is accepted"},
+             {{"--backend", "keychain", "list"},
+              "--backend keychain: not one of file, secret-service",
+              "SESAME_BACKEND"},
              {{"list", "--prompt=ykman"}, "--prompt ykman: ", "--mfa-token"},
-             {{"--keychain", "login", "list"}, "--keychain login: ", "--file-dir"},
-             {{"--pass-dir", "/p", "list"}, "--pass-dir /p: ", "SESAME_FILE_DIR"},
+             {{"--keychain", "login", "list"}, "--keychain login: ", "--backend NAME"},
              {{"list", "--backend"}, "--backend needs a value", ""},
          }) {
         auto out = normalize_habits(c.args, env);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "util/clock.hpp"
@@ -22,6 +23,9 @@ class StoreHarness {
   public:
     virtual ~StoreHarness() = default;
     virtual std::unique_ptr<SecretStore> open(const Clock& clock, std::chrono::milliseconds lock_wait) = 0;
+    /// Why the backend cannot run here (no Secret Service on the bus, keyrings forbidden): the
+    /// suite is skipped with this reason shown. nullopt: it runs.
+    virtual std::optional<std::string> unavailable() { return std::nullopt; }
 };
 
 struct StoreBackend {

@@ -1,13 +1,19 @@
 #include "secret_store_contract.hpp"
 
 #include <atomic>
+#include <cstdlib>
+#include <map>
 #include <thread>
 #include <vector>
 
+#include "platform/process.hpp"
 #include "temp_dir.hpp"
 #include "util/time.hpp"
+#include "vault/backends.hpp"
 #include "vault/file_vault.hpp"
+#include "vault/keyctl_holder.hpp"
 #include "vault/memory_store.hpp"
+#include "vault/secret_service_holder.hpp"
 
 namespace sesame::testing {
 namespace {
@@ -40,6 +46,8 @@ class ContractTest : public SecretStoreContract {
   protected:
     void SetUp() override {
         harness = GetParam().make();
+        if (auto why = harness->unavailable())
+            GTEST_SKIP() << GetParam().name << " backend not available here: " << *why;
         store = harness->open(clock, 2000ms);
     }
     std::unique_ptr<SecretStore> another(std::chrono::milliseconds wait = 2000ms) {
@@ -238,6 +246,90 @@ class FileVaultHarness final : public StoreHarness {
     FixedPassphrase m_passphrase;
 };
 
+/// A throwaway GNUPGHOME with one generated key without passphrase, made once per test run for
+/// the pass backend's stores (nullopt, with why, when gpg or pass is missing).
+struct GpgHome {
+    TempDir dir;
+    std::string fingerprint;
+    std::string why_not;
+    GpgHome() {
+        std::map<std::string, std::string> env = environment();
+        auto pass = run_capture({"pass", "version"}, env);
+        if (!pass || pass->exit_code != 0) {
+            why_not = "pass is not installed";
+            return;
+        }
+        auto made = run_capture({"gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key",
+                                 "contract@example.invalid", "default", "default", "never"},
+                                env);
+        auto listed = run_capture({"gpg", "--batch", "--with-colons", "--list-secret-keys"}, env);
+        if (!made || made->exit_code != 0 || !listed) {
+            why_not = "gpg could not make a key";
+            return;
+        }
+        auto at = listed->out.find("\nfpr:");
+        if (at == std::string::npos) {
+            why_not = "gpg made no key";
+            return;
+        }
+        fingerprint = listed->out.substr(at + 13, 40);
+    }
+    ~GpgHome() { (void)run_capture({"gpgconf", "--kill", "gpg-agent"}, environment()); }
+    std::map<std::string, std::string> environment() const {
+        const char* path = std::getenv("PATH");
+        return {{"PATH", path ? path : "/usr/bin:/bin"}, {"HOME", dir.path()}, {"GNUPGHOME", dir.path()}};
+    }
+    static GpgHome& once() {
+        static GpgHome home;
+        return home;
+    }
+};
+
+/// A backend of the registry (vault/backends), opened as sesame opens it, in a folder of its own;
+/// what it left in a keyring is erased afterwards.
+class RegisteredBackendHarness final : public StoreHarness {
+  public:
+    explicit RegisteredBackendHarness(std::string name) : m_name(std::move(name)) {
+        if (m_name == "pass" && GpgHome::once().why_not.empty()) {
+            auto env = pass_environment();
+            (void)run_capture({"pass", "init", GpgHome::once().fingerprint}, env);
+        }
+    }
+    ~RegisteredBackendHarness() override {
+        if (m_name == "secret-service" && !unavailable())
+            (void)SecretServiceKeyHolder(dir_of(m_name, vault_dir())).erase();
+        if (m_name == "keyctl" && !unavailable())
+            (void)KeyctlKeyHolder("session", dir_of(m_name, vault_dir())).erase();
+    }
+    std::unique_ptr<SecretStore> open(const Clock& clock, std::chrono::milliseconds lock_wait) override {
+        StoreSetup setup = setup_with(clock, lock_wait);
+        return find_backend(m_name)->open(setup);
+    }
+    std::optional<std::string> unavailable() override {
+        if (m_name == "pass" && !GpgHome::once().why_not.empty()) return GpgHome::once().why_not;
+        FixedClock clock{k_now};
+        return find_backend(m_name)->unavailable(setup_with(clock, 1s));
+    }
+
+  private:
+    std::string vault_dir() const { return m_dir.path() + "/vault"; }
+    StoreSetup setup_with(const Clock& clock, std::chrono::milliseconds lock_wait) {
+        FileVaultOptions options{minimum_kdf_params(), lock_wait};
+        options.prompt_wait = lock_wait;
+        // The test's own session keyring: the persistent one would outlive the test.
+        PassSetup pass{"pass", m_dir.path() + "/password-store", "sesame", pass_environment()};
+        return StoreSetup{vault_dir(), m_passphrase, clock, options, "session", pass};
+    }
+    std::map<std::string, std::string> pass_environment() const {
+        auto env = GpgHome::once().environment();
+        env["PASSWORD_STORE_DIR"] = m_dir.path() + "/password-store";
+        return env;
+    }
+    std::string m_name;
+    TempDir m_dir;
+    FixedPassphrase m_passphrase;
+};
+
 class MemoryStoreHarness final : public StoreHarness {
   public:
     std::unique_ptr<SecretStore> open(const Clock& clock, std::chrono::milliseconds lock_wait) override {
@@ -250,8 +342,13 @@ class MemoryStoreHarness final : public StoreHarness {
 
 INSTANTIATE_TEST_SUITE_P(
     Backends, ContractTest,
-    ::testing::Values(StoreBackend{"file", [] { return std::make_unique<FileVaultHarness>(); }},
-                      StoreBackend{"memory", [] { return std::make_unique<MemoryStoreHarness>(); }}),
+    ::testing::Values(
+        StoreBackend{"file", [] { return std::make_unique<FileVaultHarness>(); }},
+        StoreBackend{"memory", [] { return std::make_unique<MemoryStoreHarness>(); }},
+        StoreBackend{"secret_service",
+                     [] { return std::make_unique<RegisteredBackendHarness>("secret-service"); }},
+        StoreBackend{"keyctl", [] { return std::make_unique<RegisteredBackendHarness>("keyctl"); }},
+        StoreBackend{"pass", [] { return std::make_unique<RegisteredBackendHarness>("pass"); }}),
     [](const ::testing::TestParamInfo<StoreBackend>& info) { return info.param.name; });
 
 }  // namespace
