@@ -125,7 +125,7 @@ StoreSetup Context::store_setup() {
                       .clock = m_clock,
                       .options = options,
                       .keyctl_keyring = choice_setting(m_env, "SESAME_KEYCTL_KEYRING").value(),
-                      .pass = pass_setup()};
+                      .pass = {}};
 }
 
 PassSetup Context::pass_setup() const {
@@ -141,6 +141,9 @@ PassSetup Context::pass_setup() const {
 
 std::unique_ptr<SecretStore> Context::open_store(const Backend& backend) {
     StoreSetup setup = store_setup();
+    // Only the pass backend runs a program, with a copy of the environment: not made for the others
+    // (the warm path opens a store at every command).
+    if (backend.name == "pass") setup.pass = pass_setup();
     return backend.open(setup);
 }
 

@@ -54,7 +54,8 @@ class Context {
     /// (backend_marker_path), else "file".
     Result<std::string> backend_name() const;
     /// What opening any backend takes here (the folder, the passphrase source, lock waits, the
-    /// key cache); open_store opens another backend's store (`migrate`, `status`).
+    /// key cache; `pass` is left empty: pass_setup); open_store opens another backend's store
+    /// (`migrate`, `status`).
     StoreSetup store_setup();
     std::unique_ptr<SecretStore> open_store(const Backend& backend);
     /// The pass backend's command, store folder (PASSWORD_STORE_DIR) and prefix.

@@ -17,7 +17,9 @@ Result<MigrateReport> migrate_store(Context& ctx, const std::string& to, bool dr
     }
     if (*from == to)
         return fail(fmt::format("the keys are in the {} backend already", to), "sesame status shows it");
-    if (auto why = target->unavailable(ctx.store_setup()))
+    StoreSetup setup = ctx.store_setup();
+    setup.pass = ctx.pass_setup();
+    if (auto why = target->unavailable(setup))
         return fail(fmt::format("the {} backend cannot be used here: {}", to, *why),
                     "nothing was changed; sesame status lists the backends that work here");
 

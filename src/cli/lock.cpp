@@ -18,8 +18,13 @@ CommandRun declare_status(CommandFlags& flags) {
 
 Result<int> run_lock(Context& ctx) {
     bool was_unlocked = ctx.store().forget_unlocked();
-    ctx.out(was_unlocked ? "Locked: the vault key is forgotten; the next command asks for the passphrase\n"
-                         : "The vault was not unlocked\n");
+    const std::string backend = ctx.backend_name().value();  // checked before any command ran
+    ctx.out(!was_unlocked ? "The vault was not unlocked\n"
+            : backend == "file"
+                ? "Locked: the vault key is forgotten; the next command asks for the passphrase\n"
+                : fmt::format("Locked: the vault key is forgotten; the next command reads it from "
+                              "the {} backend again\n",
+                              backend));
     return 0;
 }
 
@@ -53,6 +58,7 @@ Result<int> run_status(Context& ctx) {
     }
     text += "Backends:  (--backend NAME or SESAME_BACKEND; sesame migrate --to NAME moves the keys)\n";
     StoreSetup setup = ctx.store_setup();
+    setup.pass = ctx.pass_setup();
     for (const auto& backend : backends()) {
         auto why = backend.unavailable(setup);
         text += fmt::format("  {} {:<15} {}\n", backend.name == in_use ? '*' : ' ', backend.name,
