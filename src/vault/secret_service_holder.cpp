@@ -42,7 +42,13 @@ struct SecretApi {
     int (*clear_sync)(const Schema*, void*, GError**, ...);
     void (*password_free)(char*);
     void (*error_free)(GError*);
+    /// secret_password_search_sync (libsecret 0.19+): a GList of SecretRetrievable*.
+    void* (*search_sync)(const Schema*, int flags, void*, GError**, ...);
+    void (*list_free_full)(void* list, void (*free)(void*));
+    void (*object_unref)(void*);
 };
+
+constexpr int k_search_all = 1 << 1;  // SECRET_SEARCH_ALL, without SECRET_SEARCH_UNLOCK
 
 constexpr const char* k_library = "libsecret-1.so.0";
 constexpr const char* k_install = "install libsecret (Debian/Ubuntu: `apt-get install libsecret-1-0`)";
@@ -84,7 +90,10 @@ Result<const SecretApi*> load_api() {
               resolve(lib, "secret_password_lookup_nonpageable_sync", loaded.lookup_sync) &&
               resolve(lib, "secret_password_clear_sync", loaded.clear_sync) &&
               resolve(lib, "secret_password_free", loaded.password_free) &&
-              resolve(lib, "g_error_free", loaded.error_free);
+              resolve(lib, "g_error_free", loaded.error_free) &&
+              resolve(lib, "secret_password_search_sync", loaded.search_sync) &&
+              resolve(lib, "g_list_free_full", loaded.list_free_full) &&
+              resolve(lib, "g_object_unref", loaded.object_unref);
     if (!ok) {
         dlclose(lib);
         return fail(fmt::format("{} is not a usable libsecret (missing symbols)", k_library), k_install);
@@ -132,7 +141,22 @@ Result<std::optional<Secret>> SecretServiceKeyHolder::load() {
         if (found) (*api)->password_free(found);
         return std::unexpected(service_error("read sesame's vault key", take_message(**api, error)));
     }
-    if (!found) return std::optional<Secret>{};
+    if (!found) {
+        // Absent, or present in a collection that stayed locked (its unlock prompt dismissed):
+        // a search that does not unlock tells the two apart.
+        GError* search_error = nullptr;
+        void* items = (*api)->search_sync(&k_schema, k_search_all, nullptr, &search_error, "application",
+                                          "sesame", "vault", m_vault_dir.c_str(), nullptr);
+        if (search_error) (*api)->error_free(search_error);
+        if (items) {
+            (*api)->list_free_full(items, (*api)->object_unref);
+            return fail(
+                "the keyring holding sesame's vault key stayed locked (its unlock prompt was dismissed)",
+                "unlock the keyring (log in to the desktop session, or use Passwords and Keys / seahorse) "
+                "and run the command again");
+        }
+        return std::optional<Secret>{};
+    }
     Secret key{std::string(found)};
     (*api)->password_free(found);  // wipes it
     return std::optional<Secret>(std::move(key));

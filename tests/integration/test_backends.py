@@ -29,7 +29,7 @@ class SecretServiceBus:
     """A private session bus with gnome-keyring-daemon's Secret Service on it, its login keyring
     created and unlocked with KEYRING_PASSWORD (as a desktop login does), in a throwaway HOME."""
 
-    def __init__(self) -> None:
+    def __init__(self, display: str | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="sesame-keyring-"))
         runtime = self.root / "run"
         runtime.mkdir(mode=0o700)
@@ -39,6 +39,10 @@ class SecretServiceBus:
             "XDG_RUNTIME_DIR": str(runtime),
             "XDG_DATA_HOME": str(self.root / "data"),
         }
+        if display:
+            # The bus starts the keyring's prompter (gcr-prompter) on this display when a locked
+            # collection must be unlocked.
+            self.env["DISPLAY"] = display
         self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
                                     stdout=subprocess.PIPE, text=True, env=self.env)
         assert self.bus.stdout is not None
@@ -200,6 +204,106 @@ class SecretServiceBackendTest(BackendTestMixin, SesameTestCase):
         self.assertEqual(proc.returncode, 0, proc.stdout[-3000:])
         self.assertNotIn("SKIPPED", proc.stdout, "the suites did not run against the daemon")
         self.assertRegex(proc.stdout, r"PASSED\s+\]\s+\d{2,} tests")
+
+
+def missing_display_tools() -> str | None:
+    for tool in ("Xvfb", "xdotool"):
+        if not shutil.which(tool):
+            return f"{tool} is not installed (scripts/install-deps installs it)"
+    return missing_keyring_tools()
+
+
+class VirtualDisplay:
+    """Xvfb on a free display number."""
+
+    def __init__(self) -> None:
+        number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists()
+                      and not Path(f"/tmp/.X{n}-lock").exists())
+        self.name = f":{number}"
+        self.proc = subprocess.Popen(["Xvfb", self.name, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("Xvfb did not start")
+            time.sleep(0.1)
+
+    def window(self, title: str, timeout: float = 30) -> str:
+        """The id of the first window whose title contains `title`, waiting for it."""
+        env = dict(os.environ, DISPLAY=self.name)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = subprocess.run(["xdotool", "search", "--name", title], env=env, capture_output=True, text=True)
+            if found.stdout.split():
+                return found.stdout.split()[0]
+            time.sleep(0.2)
+        raise AssertionError(f"no window titled {title!r} appeared")
+
+    def keys(self, window: str, *actions: list[str]) -> None:
+        env = dict(os.environ, DISPLAY=self.name)
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, check=True, timeout=10)
+        for action in actions:
+            subprocess.run(["xdotool", *action], env=env, check=True, timeout=30)
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+@unittest.skipIf(missing_display_tools(), missing_display_tools() or "")
+class LockedKeyringTest(SesameTestCase):
+    """A locked login keyring: sesame asks nothing itself, the keyring's own unlock prompt (the
+    real gcr-prompter on a virtual display) appears, and xdotool types into it as a user would."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.display = VirtualDisplay()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.display.close()
+        super().tearDownClass()
+
+    def lock_the_keyring(self) -> None:
+        subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.secrets", "--object-path",
+                        "/org/freedesktop/secrets", "--method", "org.freedesktop.Secret.Service.Lock",
+                        "['/org/freedesktop/secrets/collection/login']"],
+                       env=self.keyring.env, check=True, capture_output=True, timeout=30)
+
+    def start_exec(self) -> subprocess.Popen[str]:
+        return subprocess.Popen([sesame_bin(), "exec", "alice", "--no-session", "--", "true"],
+                                env=self.sb.child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.keyring = SecretServiceBus(display=self.display.name)  # each test locks it
+        self.addCleanup(self.keyring.close)
+        self.sb.env.update({"SESAME_BACKEND": "secret-service", "DBUS_SESSION_BUS_ADDRESS": self.keyring.address,
+                            "DISPLAY": self.display.name})
+        self.sb.env.pop("SESAME_FILE_PASSPHRASE")
+        self.sb.write_config(section("alice", region=REGION))
+        self.assertOk(self.sb.add("alice", self.alice))
+        self.assertOk(self.sb.run(["lock"]))  # the next command needs the key from the keyring
+        self.lock_the_keyring()
+
+    def test_the_keyrings_own_prompt_unlocks_it(self) -> None:
+        proc = self.start_exec()
+        window = self.display.window("Unlock")
+        self.display.keys(window, ["type", "--delay", "20", KEYRING_PASSWORD], ["key", "Return"])
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertNotIn("passphrase", err.lower())
+
+    def test_a_dismissed_prompt_is_a_clear_error(self) -> None:
+        proc = self.start_exec()
+        window = self.display.window("Unlock")
+        self.display.keys(window, ["key", "Escape"])
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 1, err)
+        self.assertIn("stayed locked", err)
+        self.assertNotIn("no longer in", err)
 
 
 class KeyctlBackendTest(BackendTestMixin, SesameTestCase):
