@@ -49,14 +49,14 @@ bool entry_exists(const PassSetup& pass, const std::string& entry) {
 Result<std::optional<Secret>> first_line(const PassSetup& pass, const std::string& entry) {
     if (!entry_exists(pass, entry)) return std::optional<Secret>{};
     PassOutput out;
-    if (auto shown = run_pass(pass, {"show", entry}, nullptr, &out); !shown)
+    if (auto shown = run_pass(pass, {"show", "--", entry}, nullptr, &out); !shown)
         return std::unexpected(std::move(shown.error()));
     const size_t end = out.text.find('\n');
     return std::optional<Secret>(Secret(out.text.substr(0, end)));
 }
 
 Result<void> insert(const PassSetup& pass, const std::string& entry, std::string content) {
-    auto inserted = run_pass(pass, {"insert", "--multiline", "--force", entry}, &content, nullptr);
+    auto inserted = run_pass(pass, {"insert", "--multiline", "--force", "--", entry}, &content, nullptr);
     sodium_memzero(content.data(), content.size());
     return inserted;
 }
@@ -77,7 +77,7 @@ class PassKeyHolder final : public VaultKeyHolder {
     }
     Result<bool> erase() override {
         if (!entry_exists(m_pass, m_entry)) return false;
-        if (auto removed = run_pass(m_pass, {"rm", "--force", m_entry}, nullptr, nullptr); !removed)
+        if (auto removed = run_pass(m_pass, {"rm", "--force", "--", m_entry}, nullptr, nullptr); !removed)
             return std::unexpected(std::move(removed.error()));
         return true;
     }
@@ -194,7 +194,7 @@ Result<std::optional<StoredKey>> PassStore::key(const std::string& profile) {
     const std::string entry = entry_of(profile);
     if (!entry_exists(m_pass, entry)) return std::optional<StoredKey>{};
     PassOutput out;
-    if (auto shown = run_pass(m_pass, {"show", entry}, nullptr, &out); !shown)
+    if (auto shown = run_pass(m_pass, {"show", "--", entry}, nullptr, &out); !shown)
         return std::unexpected(std::move(shown.error()));
     std::string_view text = out.text;
     const size_t end = text.find('\n');
@@ -237,7 +237,7 @@ Result<StoreChangeResult> PassStore::apply(const StoreChange& change) {
     for (const auto& profile : change.remove_keys) {
         const std::string entry = entry_of(profile);
         if (!entry_exists(m_pass, entry)) continue;
-        if (auto removed = run_pass(m_pass, {"rm", "--force", entry}, nullptr, nullptr); !removed)
+        if (auto removed = run_pass(m_pass, {"rm", "--force", "--", entry}, nullptr, nullptr); !removed)
             return std::unexpected(std::move(removed.error()));
         ++result.keys_removed;
     }

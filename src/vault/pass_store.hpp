@@ -13,7 +13,8 @@
 // gone is dropped, never an error. Single-flight locks are that cache's flocks.
 //
 // pass is run as a program (it is a shell script around gpg), with argv only: a key goes to
-// `pass insert` on its stdin and comes back from `pass show` on a pipe, never through argv or a file.
+// `pass insert` on its stdin and comes back from `pass show` on a pipe, never through argv or a file;
+// entry names come after `--`, so no prefix or profile name is ever read as an option.
 
 #include <map>
 #include <memory>
