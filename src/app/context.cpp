@@ -26,8 +26,12 @@ Context::Context(Env env, const Clock& clock, Prompt& prompt, Log log, Writer ou
     // every one is taken out, the first that is set is used.
     const Setting* row = find_setting("SESAME_FILE_PASSPHRASE");
     auto keep = [&](std::string_view name) {
-        if (auto p = m_env.take(std::string(name)); p && !p->empty() && !m_preset_passphrase)
-            m_preset_passphrase = Secret(std::move(*p));
+        auto p = m_env.take(std::string(name));
+        if (!p || p->empty()) return;
+        // aws-vault's own variable is also its file store's passphrase (import --from aws-vault).
+        Secret value(std::move(*p));
+        if (name == "AWS_VAULT_FILE_PASSPHRASE") m_aws_vault_passphrase = value;
+        if (!m_preset_passphrase) m_preset_passphrase = std::move(value);
     };
     keep(row->name);
     for (const auto& alias : row->aliases) keep(alias.name);

@@ -47,6 +47,11 @@ class Context {
     /// Writes to stdout: command output only, never prompts or diagnostics.
     void out(std::string_view text) const { m_out(text); }
 
+    /// AWS_VAULT_FILE_PASSPHRASE, taken out of the environment like sesame's own passphrase: the
+    /// passphrase of aws-vault's file store, which `import --from aws-vault` reads (it is also
+    /// sesame's vault passphrase when SESAME_FILE_PASSPHRASE is unset: settings' alias).
+    const std::optional<Secret>& aws_vault_passphrase() const { return m_aws_vault_passphrase; }
+
     Result<const AwsConfig*> config();
     /// The secret store of the backend in use (backend_name), opened on first use.
     SecretStore& store();
@@ -107,7 +112,8 @@ class Context {
     Writer m_out;
     HttpFactory m_http;
     std::optional<AwsConfig> m_config;
-    std::optional<Secret> m_preset_passphrase;  ///< SESAME_FILE_PASSPHRASE, until the vault takes it
+    std::optional<Secret> m_preset_passphrase;     ///< SESAME_FILE_PASSPHRASE, until the vault takes it
+    std::optional<Secret> m_aws_vault_passphrase;  ///< AWS_VAULT_FILE_PASSPHRASE
     std::unique_ptr<PromptPassphrase> m_passphrase;
     std::unique_ptr<SecretStore> m_vault;
     std::unique_ptr<MfaCodeSource> m_mfa_source;

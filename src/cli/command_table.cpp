@@ -25,7 +25,8 @@ namespace {
 /// Constant data: no constructor runs at start.
 constexpr Command k_commands[] = {
     {"add", "Store a profile's long-term access key in the encrypted vault", declare_add},
-    {"import", "Move long-term keys from ~/.aws/credentials into the encrypted store", declare_import},
+    {"import", "Move long-term keys from ~/.aws/credentials, or aws-vault's store, into the encrypted store",
+     declare_import},
     {"list", "List profiles, stored keys, MFA serials and cached sessions", declare_list},
     {"exec", "Run a command with temporary credentials for a profile", declare_exec},
     {"export", "Print temporary credentials (env, export-env, json, ini, fish, powershell)", declare_export},

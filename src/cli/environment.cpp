@@ -67,6 +67,11 @@ const std::vector<OtherVariable>& other_variables() {
         {"PASSWORD_STORE_DIR", E::Read,
          "pass's store (default ~/.password-store): where the pass backend's entries are (pass reads it "
          "too)."},
+        {"AWS_VAULT_PASS_PASSWORD_STORE_DIR", E::Read,
+         "import --from aws-vault: aws-vault's pass store (default ~/.password-store)."},
+        {"AWS_VAULT_PASS_PREFIX", E::Read,
+         "import --from aws-vault: the folder of aws-vault's entries in pass."},
+        {"AWS_VAULT_PASS_CMD", E::Read, "import --from aws-vault: the pass program (default pass)."},
 
         {"AWS_SESSION_TOKEN", E::SetForCommand, "The session token of the temporary credentials."},
         {"AWS_SECURITY_TOKEN", E::SetForCommand,

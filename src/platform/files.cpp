@@ -377,4 +377,45 @@ void FileLock::release() noexcept {
     m_fd = -1;
 }
 
+namespace {
+
+Result<void> list_into(const std::string& dir, const std::string& relative, bool recursive,
+                       std::vector<std::string>& out) {
+    DIR* listing = ::opendir(dir.c_str());
+    if (listing == nullptr) return fail(fmt::format("cannot list {}: {}", dir, errno_text(errno)));
+    std::vector<std::pair<std::string, bool>> entries;  // name, is a directory
+    while (const dirent* e = ::readdir(listing)) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        struct stat st {};
+        if (::lstat((dir + "/" + name).c_str(), &st) != 0) continue;  // gone meanwhile
+        entries.emplace_back(std::move(name), S_ISDIR(st.st_mode));
+    }
+    ::closedir(listing);
+    for (auto& [name, is_dir] : entries) {
+        std::string path = relative.empty() ? name : relative + "/" + name;
+        if (!is_dir) {
+            out.push_back(std::move(path));
+        } else if (recursive) {
+            SESAME_TRY(list_into(dir + "/" + name, path, recursive, out));
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::optional<std::vector<std::string>>> list_files(const std::string& dir, bool recursive) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) {
+        if (errno == ENOENT) return std::optional<std::vector<std::string>>();
+        return fail(fmt::format("cannot read {}: {}", dir, errno_text(errno)));
+    }
+    if (!S_ISDIR(st.st_mode)) return fail(fmt::format("{} is not a folder", dir));
+    std::vector<std::string> out;
+    SESAME_TRY(list_into(dir, "", recursive, out));
+    std::sort(out.begin(), out.end());
+    return std::optional<std::vector<std::string>>(std::move(out));
+}
+
 }  // namespace sesame

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "platform/unique_fd.hpp"
 #include "util/error.hpp"
@@ -141,5 +142,11 @@ class FileLock {
     std::string m_path;
     int m_fd = -1;
 };
+
+/// The files (anything but directories, as Go's filepath.Walk reports them) under `dir`, as paths
+/// relative to it, sorted; with `recursive`, those in its subfolders too (symbolic links are
+/// listed, never followed). nullopt when `dir` does not exist. For reading other tools' stores
+/// (aws-vault's), which keep one item per file.
+Result<std::optional<std::vector<std::string>>> list_files(const std::string& dir, bool recursive);
 
 }  // namespace sesame

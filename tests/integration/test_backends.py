@@ -54,14 +54,18 @@ class SecretServiceBus:
         assert self.keyring.stdin is not None
         self.keyring.stdin.write(KEYRING_PASSWORD.encode())
         self.keyring.stdin.close()
+        # Ready once the login keyring it creates is the default collection: before that, a store
+        # into the default collection would open a "new keyring" prompt.
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            probe = subprocess.run(["secret-tool", "search", "application", "sesame-probe"], env=self.env,
-                                   capture_output=True, timeout=10)
-            if probe.returncode in (0, 1) and b"not provided" not in probe.stderr:
+            alias = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.secrets",
+                                    "--object-path", "/org/freedesktop/secrets",
+                                    "--method", "org.freedesktop.Secret.Service.ReadAlias", "default"],
+                                   env=self.env, capture_output=True, text=True, timeout=10)
+            if alias.returncode == 0 and "/collection/" in alias.stdout:
                 return
             time.sleep(0.2)
-        raise RuntimeError("gnome-keyring-daemon did not come up on the test bus")
+        raise RuntimeError("gnome-keyring-daemon did not come up on the test bus with its login keyring")
 
     def items(self) -> str:
         """What a keyring browser shows of sesame's items (this run's daemon holds every test's):
