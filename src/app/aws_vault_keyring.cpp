@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "app/aws_vault_items.hpp"
 #include "crypto/jwe.hpp"
 #include "platform/files.hpp"
+#include "vault/secret_service_holder.hpp"
 
 namespace sesame {
 
@@ -124,6 +126,42 @@ Result<Secret> AwsVaultPassKeyring::get(const std::string& key) {
     return text;
 }
 
+std::string AwsVaultSecretServiceKeyring::describe() const {
+    return fmt::format("aws-vault's secret-service collection {}", m_collection);
+}
+
+Result<void> AwsVaultSecretServiceKeyring::load() {
+    if (m_items) return {};
+    auto items = read_secret_service_collection(m_collection);
+    if (!items) return std::unexpected(std::move(items.error()));
+    if (!*items)
+        return fail(fmt::format("the Secret Service has no collection {}", m_collection),
+                    "aws-vault's collection is AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME (default awsvault)");
+    m_items.emplace();
+    for (auto& item : **items) {
+        // A keyring item is {"Key": <its label>, "Data": ...}: anything else is another program's.
+        auto json = nlohmann::json::parse(item.secret.reveal(), nullptr, false);
+        const bool ours = json.is_object() && json.contains("Key") && json["Key"].is_string() &&
+                          json["Key"].get<std::string>() == item.label;
+        if (ours && !m_items->contains(item.label)) m_items->emplace(item.label, std::move(item.secret));
+    }
+    return {};
+}
+
+Result<std::vector<std::string>> AwsVaultSecretServiceKeyring::keys() {
+    if (auto loaded = load(); !loaded) return std::unexpected(std::move(loaded.error()));
+    std::vector<std::string> names;
+    for (const auto& [name, secret] : *m_items) names.push_back(name);
+    return names;
+}
+
+Result<Secret> AwsVaultSecretServiceKeyring::get(const std::string& key) {
+    if (auto loaded = load(); !loaded) return std::unexpected(std::move(loaded.error()));
+    auto it = m_items->find(key);
+    if (it == m_items->end()) return fail(fmt::format("{} has no item {}", describe(), key));
+    return it->second;
+}
+
 Result<AwsVaultLocations> aws_vault_locations(const Env& env) {
     AwsVaultLocations where;
     auto file_dir =
@@ -141,6 +179,8 @@ Result<AwsVaultLocations> aws_vault_locations(const Env& env) {
     where.pass_prefix = env.get_or("AWS_VAULT_PASS_PREFIX", "");
     where.pass_cmd = env.get_or("AWS_VAULT_PASS_CMD", "pass");
     where.backend = env.get_or("AWS_VAULT_BACKEND", "");
+    where.secret_service_collection = env.get_or("AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME", "");
+    if (where.secret_service_collection.empty()) where.secret_service_collection = "awsvault";
     return where;
 }
 

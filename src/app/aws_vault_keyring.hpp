@@ -80,13 +80,32 @@ class AwsVaultPassKeyring final : public AwsVaultKeyring {
     CaptureRunner m_run;
 };
 
+/// keyring's secret-service backend (libsecret.go): the collection
+/// /org/freedesktop/secrets/collection/<name> ("awsvault", or AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME),
+/// one item per key, labelled with it, its secret the item's JSON. Read once, unlocked first by the
+/// keyring's own prompt if locked. Items that are not keyring items of that name (a collection
+/// shared with other programs, such as "login") are not listed.
+class AwsVaultSecretServiceKeyring final : public AwsVaultKeyring {
+  public:
+    explicit AwsVaultSecretServiceKeyring(std::string collection) : m_collection(std::move(collection)) {}
+    std::string describe() const override;
+    Result<std::vector<std::string>> keys() override;
+    Result<Secret> get(const std::string& key) override;
+
+  private:
+    Result<void> load();
+    std::string m_collection;
+    std::optional<std::map<std::string, Secret>> m_items;  ///< by key, the first of each
+};
+
 /// Where aws-vault keeps its keys on this machine, as its flags' variables say (cli/global.go).
 struct AwsVaultLocations {
-    std::string file_dir;     ///< AWS_VAULT_FILE_DIR, else ~/.awsvault/keys (tilde expanded)
-    std::string pass_dir;     ///< AWS_VAULT_PASS_PASSWORD_STORE_DIR, else ~/.password-store
-    std::string pass_prefix;  ///< AWS_VAULT_PASS_PREFIX
-    std::string pass_cmd;     ///< AWS_VAULT_PASS_CMD, else pass
-    std::string backend;      ///< AWS_VAULT_BACKEND: the one aws-vault uses, when set
+    std::string file_dir;                   ///< AWS_VAULT_FILE_DIR, else ~/.awsvault/keys (tilde expanded)
+    std::string pass_dir;                   ///< AWS_VAULT_PASS_PASSWORD_STORE_DIR, else ~/.password-store
+    std::string pass_prefix;                ///< AWS_VAULT_PASS_PREFIX
+    std::string pass_cmd;                   ///< AWS_VAULT_PASS_CMD, else pass
+    std::string backend;                    ///< AWS_VAULT_BACKEND: the one aws-vault uses, when set
+    std::string secret_service_collection;  ///< AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME, else awsvault
 };
 
 /// Reads them from the environment. "~x" (another user's home) is refused, as pass.go does.

@@ -9,6 +9,7 @@
 #include "app/key_service.hpp"
 #include "platform/files.hpp"
 #include "util/strings.hpp"
+#include "vault/secret_service_holder.hpp"
 
 namespace sesame {
 
@@ -109,6 +110,8 @@ Result<std::unique_ptr<AwsVaultKeyring>> open_aws_vault_keyring(Context& ctx, co
             kind = "file";
         else if (pass_files && *pass_files && !(*pass_files)->empty())
             kind = "pass";
+        else if (!SecretServiceKeyHolder::unavailable())
+            kind = "secret-service";  // its collection is looked for there
         else
             return fail(
                 fmt::format("found no aws-vault store: nothing in {} (its file store) or {} (its pass store)",
@@ -130,13 +133,13 @@ Result<std::unique_ptr<AwsVaultKeyring>> open_aws_vault_keyring(Context& ctx, co
             }));
     }
     if (kind == "secret-service")
-        return fail(
-            "reading aws-vault's secret-service collection is not supported yet",
-            "copy each key over with aws-vault itself: aws-vault exec --no-session PROFILE -- sesame add "
-            "PROFILE --env");
-    return fail(fmt::format("aws-vault's {} backend cannot be read by sesame (it reads file and pass)", kind),
-                "copy each key over with aws-vault itself: aws-vault exec --no-session PROFILE -- sesame add "
-                "PROFILE --env");
+        return std::unique_ptr<AwsVaultKeyring>(
+            std::make_unique<AwsVaultSecretServiceKeyring>(where->secret_service_collection));
+    return fail(
+        fmt::format(
+            "aws-vault's {} backend cannot be read by sesame (it reads file, pass and secret-service)", kind),
+        "copy each key over with aws-vault itself: aws-vault exec --no-session PROFILE -- sesame add "
+        "PROFILE --env");
 }
 
 }  // namespace sesame

@@ -72,6 +72,8 @@ const std::vector<OtherVariable>& other_variables() {
         {"AWS_VAULT_PASS_PREFIX", E::Read,
          "import --from aws-vault: the folder of aws-vault's entries in pass."},
         {"AWS_VAULT_PASS_CMD", E::Read, "import --from aws-vault: the pass program (default pass)."},
+        {"AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME", E::Read,
+         "import --from aws-vault: aws-vault's Secret Service collection (default awsvault)."},
 
         {"AWS_SESSION_TOKEN", E::SetForCommand, "The session token of the temporary credentials."},
         {"AWS_SECURITY_TOKEN", E::SetForCommand,

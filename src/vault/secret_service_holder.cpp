@@ -46,6 +46,29 @@ struct SecretApi {
     void* (*search_sync)(const Schema*, int flags, void*, GError**, ...);
     void (*list_free_full)(void* list, void (*free)(void*));
     void (*object_unref)(void*);
+    // Collections and their items, for reading aws-vault's collection.
+    void* (*service_get_sync)(int flags, void*, GError**);
+    void* (*service_get_collections)(void* service);
+    int (*service_unlock_sync)(void* service, void* objects, void*, void** unlocked, GError**);
+    int (*collection_get_locked)(void* collection);
+    int (*collection_load_items_sync)(void* collection, void*, GError**);
+    void* (*collection_get_items)(void* collection);
+    int (*item_load_secret_sync)(void* item, void*, GError**);
+    void* (*item_get_secret)(void* item);
+    char* (*item_get_label)(void* item);
+    const char* (*value_get)(void* value, size_t* length);
+    void (*value_unref)(void* value);
+    const char* (*proxy_object_path)(void* proxy);
+    void* (*list_append)(void* list, void* data);
+    void (*list_free)(void* list);
+    void (*free)(void*);
+};
+
+/// GList's layout (glib/glist.h), for walking the lists libsecret returns.
+struct GListNode {
+    void* data;
+    GListNode* next;
+    GListNode* prev;
 };
 
 constexpr int k_search_all = 1 << 1;  // SECRET_SEARCH_ALL, without SECRET_SEARCH_UNLOCK
@@ -93,7 +116,21 @@ Result<const SecretApi*> load_api() {
               resolve(lib, "g_error_free", loaded.error_free) &&
               resolve(lib, "secret_password_search_sync", loaded.search_sync) &&
               resolve(lib, "g_list_free_full", loaded.list_free_full) &&
-              resolve(lib, "g_object_unref", loaded.object_unref);
+              resolve(lib, "g_object_unref", loaded.object_unref) &&
+              resolve(lib, "secret_service_get_sync", loaded.service_get_sync) &&
+              resolve(lib, "secret_service_get_collections", loaded.service_get_collections) &&
+              resolve(lib, "secret_service_unlock_sync", loaded.service_unlock_sync) &&
+              resolve(lib, "secret_collection_get_locked", loaded.collection_get_locked) &&
+              resolve(lib, "secret_collection_load_items_sync", loaded.collection_load_items_sync) &&
+              resolve(lib, "secret_collection_get_items", loaded.collection_get_items) &&
+              resolve(lib, "secret_item_load_secret_sync", loaded.item_load_secret_sync) &&
+              resolve(lib, "secret_item_get_secret", loaded.item_get_secret) &&
+              resolve(lib, "secret_item_get_label", loaded.item_get_label) &&
+              resolve(lib, "secret_value_get", loaded.value_get) &&
+              resolve(lib, "secret_value_unref", loaded.value_unref) &&
+              resolve(lib, "g_dbus_proxy_get_object_path", loaded.proxy_object_path) &&
+              resolve(lib, "g_list_append", loaded.list_append) &&
+              resolve(lib, "g_list_free", loaded.list_free) && resolve(lib, "g_free", loaded.free);
     if (!ok) {
         dlclose(lib);
         return fail(fmt::format("{} is not a usable libsecret (missing symbols)", k_library), k_install);
@@ -196,6 +233,79 @@ std::string SecretServiceKeyHolder::when_lost() const {
         "restore "
         "it, or move {} away and add your keys again",
         m_vault_dir, m_vault_dir);
+}
+
+Result<std::optional<std::vector<SecretServiceItem>>> read_secret_service_collection(
+    const std::string& name) {
+    auto loaded = load_api();
+    if (!loaded) return std::unexpected(std::move(loaded.error()));
+    const SecretApi& api = **loaded;
+    constexpr int k_open_session_and_load_collections = (1 << 1) | (1 << 2);
+    GError* error = nullptr;
+    void* service = api.service_get_sync(k_open_session_and_load_collections, nullptr, &error);
+    if (!service) return std::unexpected(service_error("be reached", take_message(api, error)));
+    const std::string path = "/org/freedesktop/secrets/collection/" + name;
+    void* collections = api.service_get_collections(service);
+    void* collection = nullptr;
+    for (auto* node = static_cast<GListNode*>(collections); node; node = node->next) {
+        const char* object = api.proxy_object_path(node->data);
+        if (!collection && object && path == object)
+            collection = node->data;
+        else
+            api.object_unref(node->data);
+    }
+    api.list_free(collections);
+    if (!collection) {
+        api.object_unref(service);
+        return std::optional<std::vector<SecretServiceItem>>{};
+    }
+    auto done = [&](auto result) {
+        api.object_unref(collection);
+        api.object_unref(service);
+        return result;
+    };
+    if (api.collection_get_locked(collection)) {
+        void* objects = api.list_append(nullptr, collection);
+        void* unlocked = nullptr;
+        int count = api.service_unlock_sync(service, objects, nullptr, &unlocked, &error);
+        api.list_free(objects);
+        if (unlocked) api.list_free_full(unlocked, api.object_unref);
+        if (error)
+            return done(Result<std::optional<std::vector<SecretServiceItem>>>(
+                std::unexpected(service_error("unlock the collection " + name, take_message(api, error)))));
+        if (count == 0)
+            return done(Result<std::optional<std::vector<SecretServiceItem>>>(fail(
+                fmt::format(
+                    "the Secret Service collection {} stayed locked (its unlock prompt was dismissed)", name),
+                "unlock it (Passwords and Keys / seahorse) and run the command again")));
+    }
+    if (!api.collection_load_items_sync(collection, nullptr, &error))
+        return done(Result<std::optional<std::vector<SecretServiceItem>>>(
+            std::unexpected(service_error("list the collection " + name, take_message(api, error)))));
+    std::vector<SecretServiceItem> out;
+    void* items = api.collection_get_items(collection);
+    Result<void> failed{};
+    for (auto* node = static_cast<GListNode*>(items); node; node = node->next) {
+        if (!failed) continue;
+        if (!api.item_load_secret_sync(node->data, nullptr, &error)) {
+            failed = std::unexpected(service_error("read an item of " + name, take_message(api, error)));
+            continue;
+        }
+        char* label = api.item_get_label(node->data);
+        SecretServiceItem item{label ? label : "", Secret(std::string())};
+        if (label) api.free(label);
+        if (void* value = api.item_get_secret(node->data)) {
+            size_t length = 0;
+            const char* bytes = api.value_get(value, &length);
+            item.secret = Secret(std::string(bytes, length));
+            api.value_unref(value);  // libsecret wipes it
+        }
+        out.push_back(std::move(item));
+    }
+    if (items) api.list_free_full(items, api.object_unref);
+    if (!failed)
+        return done(Result<std::optional<std::vector<SecretServiceItem>>>(std::unexpected(failed.error())));
+    return done(Result<std::optional<std::vector<SecretServiceItem>>>(std::optional(std::move(out))));
 }
 
 }  // namespace sesame

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vault/held_key.hpp"
 
@@ -27,5 +28,16 @@ class SecretServiceKeyHolder final : public VaultKeyHolder {
   private:
     std::string m_vault_dir;
 };
+
+/// One item of a Secret Service collection, as read for `sesame import --from aws-vault`.
+struct SecretServiceItem {
+    std::string label;
+    Secret secret;
+};
+
+/// Every item of the collection at /org/freedesktop/secrets/collection/<name> (aws-vault's
+/// "awsvault", made by 99designs/keyring's libsecret.go), unlocked first if it is locked (the
+/// keyring's own prompt). nullopt when there is no such collection. Reads only.
+Result<std::optional<std::vector<SecretServiceItem>>> read_secret_service_collection(const std::string& name);
 
 }  // namespace sesame

@@ -128,3 +128,45 @@ def write_pass_store(items: Mapping[str, bytes], env: Mapping[str, str], prefix:
         name = f"{prefix}/{key}" if prefix else key
         subprocess.run(["pass", "insert", "-m", "-f", name], input=item, env=dict(env), check=True,
                        stdout=subprocess.DEVNULL)
+
+
+# keyring's secret-service backend (99designs/keyring libsecret.go, with gsterjov/go-libsecret):
+# Set() creates the collection <name> when missing (Service.CreateCollection) and then
+# Collection.CreateItem(label = item.Key, attributes {"profile": item.Key}, secret = the Item JSON,
+# content type application/json, replace). The items are written over D-Bus by the system
+# python's GLib bindings (gi), an independent client of the same Secret Service API; the collection
+# is made with gnome-keyring's CreateWithMasterPassword so that no prompt is needed.
+SECRET_SERVICE_WRITER = r'''
+import json, sys
+from gi.repository import Gio, GLib
+name, items = sys.argv[1], json.loads(sys.stdin.read())
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+def call(path, iface, method, args, reply):
+    return bus.call_sync("org.freedesktop.secrets", path, iface, method, args, GLib.VariantType(reply),
+                         Gio.DBusCallFlags.NONE, -1, None).unpack()
+_, session = call("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "OpenSession",
+                  GLib.Variant("(sv)", ("plain", GLib.Variant("s", ""))), "(vo)")
+label = {"org.freedesktop.Secret.Collection.Label": GLib.Variant("s", name)}
+(collection,) = call("/org/freedesktop/secrets", "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                     "CreateWithMasterPassword",
+                     GLib.Variant("(a{sv}(oayays))", (label, (session, b"", b"collection-password", "text/plain"))),
+                     "(o)")
+for key, data in items.items():
+    props = {"org.freedesktop.Secret.Item.Label": GLib.Variant("s", key),
+             "org.freedesktop.Secret.Item.Attributes": GLib.Variant("a{ss}", {"profile": key})}
+    secret = (session, b"", data.encode(), "application/json")
+    call(collection, "org.freedesktop.Secret.Collection", "CreateItem",
+         GLib.Variant("(a{sv}(oayays)b)", (props, secret, True)), "(oo)")
+print(collection)
+'''
+
+
+def write_secret_service_collection(name: str, items: Mapping[str, bytes], env: Mapping[str, str]) -> str:
+    """Writes aws-vault's items into a new collection `name` of the Secret Service on env's bus;
+    returns the collection's object path."""
+    payload = json.dumps({k: v.decode() for k, v in items.items()})
+    proc = subprocess.run(["/usr/bin/python3", "-c", SECRET_SERVICE_WRITER, name], input=payload, env=dict(env),
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        raise RuntimeError(f"writing the secret-service collection failed: {proc.stderr}")
+    return proc.stdout.strip()

@@ -17,8 +17,10 @@ import subprocess
 import unittest
 from pathlib import Path
 
-from aws_vault_store import credentials_item, session_item, session_name, write_file_store, write_pass_store
+from aws_vault_store import (credentials_item, session_item, session_name, write_file_store, write_pass_store,
+                             write_secret_service_collection)
 from harness import ALICE_ARN, SesameTestCase, aws_cli, run_dialog, section, sesame_bin
+from test_backends import SecretServiceBus, missing_keyring_tools
 
 CALLER = [aws_cli(), "sts", "get-caller-identity", "--output", "json"]
 AWS_VAULT_PASSPHRASE = "aws-vault's own passphrase"
@@ -136,7 +138,7 @@ class ImportFromAwsVaultFileStoreTest(SesameTestCase):
         proc = self.sb.run(["import", "--from", "aws-vault", "alcie"], env_extra=self.env)
         self.assertFails(proc, "has no key for profile \"alcie\"", "did you mean \"alice\"")
         proc = self.sb.run(["import", "--from", "aws-vault", "--aws-vault-backend", "secret-service"])
-        self.assertFails(proc, "secret-service collection is not supported yet", "aws-vault exec --no-session")
+        self.assertFails(proc, "Secret Service could not be reached", "keyring")
 
     def test_no_store_at_all(self) -> None:
         shutil.rmtree(self.store)
@@ -204,3 +206,51 @@ class ImportFromAwsVaultPassStoreTest(SesameTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipIf(missing_keyring_tools() or not os.access("/usr/bin/python3", os.X_OK),
+                 missing_keyring_tools() or "no system python3 with GLib bindings")
+class ImportFromSecretServiceTest(SesameTestCase):
+    """aws-vault's secret-service collection on a real gnome-keyring-daemon (a private bus)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.keyring = SecretServiceBus()
+        self.addCleanup(self.keyring.close)
+        self.sb.write_config(section("alice", region="us-east-1"))
+        self.items = {
+            "alice": credentials_item("alice", self.alice.access_key_id, self.alice.secret_access_key),
+            session_name("alice"): session_item(session_name("alice"), "ASIASESSION000000000", "s" * 40, "t" * 100),
+        }
+        self.env = {"DBUS_SESSION_BUS_ADDRESS": self.keyring.address}
+
+    def test_import_reads_the_awsvault_collection_and_never_its_sessions(self) -> None:
+        write_secret_service_collection("awsvault", self.items, self.keyring.env)
+        dry = self.sb.run(["import", "--from", "aws-vault", "--aws-vault-backend", "secret-service", "--dry-run"],
+                          env_extra=self.env)
+        self.assertOk(dry)
+        self.assertIn("would import  alice", dry.stdout)
+        self.assertEqual(self.sb.run(["list", "--credentials"]).stdout, "")
+        proc = self.sb.run(["import", "--from", "aws-vault"], env_extra={**self.env, "AWS_VAULT_BACKEND": None})
+        self.assertOk(proc)
+        self.assertIn("imported      alice", proc.stdout)
+        self.assertNoSecrets(proc.stdout + proc.stderr)
+        self.assertEqual(self.sb.run(["list", "--credentials"]).stdout, "alice\n")
+        out = self.sb.run(["exec", "alice", "--no-session", "--", aws_cli(), "sts", "get-caller-identity",
+                           "--query", "Arn", "--output", "text"])
+        self.assertOk(out)
+        self.assertEqual(out.stdout.strip(), ALICE_ARN)
+        # aws-vault's items are all still there.
+        listed = subprocess.run(["secret-tool", "search", "--all", "profile", "alice"], env=self.keyring.env,
+                                capture_output=True, text=True, timeout=10)
+        self.assertIn("label = alice", listed.stdout + listed.stderr)
+
+    def test_the_collection_name_comes_from_aws_vaults_variable(self) -> None:
+        write_secret_service_collection("teamkeys", self.items, self.keyring.env)
+        env = {**self.env, "AWS_VAULT_BACKEND": "secret-service", "SESAME_BACKEND": "file"}
+        proc = self.sb.run(["import", "--from", "aws-vault"], env_extra=env)
+        self.assertFails(proc, "has no collection awsvault", "AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME")
+        proc = self.sb.run(["import", "--from", "aws-vault"],
+                           env_extra={**env, "AWS_VAULT_SECRET_SERVICE_COLLECTION_NAME": "teamkeys"})
+        self.assertOk(proc)
+        self.assertIn("imported      alice", proc.stdout)
