@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "app/settings.hpp"
+
 namespace sesame {
 namespace {
 
@@ -18,9 +20,7 @@ constexpr const char* k_no_sso =
 /// Constant data: no constructor runs at start.
 constexpr AwsVaultFlag k_flags[] = {
     {"", "--backend", true, "file", nullptr, k_file_vault, "drop --backend (--backend file is accepted)"},
-    {"", "--prompt", true, "terminal", nullptr,
-     "sesame asks for MFA codes on the terminal; other prompt drivers are not supported yet",
-     "drop --prompt, or give the code with --mfa-token CODE"},
+    {"", "--prompt", true, nullptr, "SESAME_PROMPT", "", ""},
     {"", "--file-dir", true, nullptr, "SESAME_FILE_DIR", "", ""},
     {"", "--keychain", true, nullptr, nullptr,
      "a macOS keychain is an aws-vault backend; sesame keeps keys in its own encrypted file vault",
@@ -94,7 +94,15 @@ Result<std::vector<std::string>> normalize_habits(std::vector<std::string> args,
         }
         if (global->sets_variable) {
             if (value.empty()) return fail(fmt::format("{} needs a value", global->name), "", 2);
-            env.set(global->sets_variable, absolute_folder(value, env));
+            // Checked here, so that a bad value names the flag rather than the variable.
+            const Setting* setting = find_setting(global->sets_variable);
+            if (setting && setting->type == SettingType::Path) value = absolute_folder(value, env);
+            if (setting) {
+                auto parsed = parse_setting(*setting, global->name, value);
+                if (!parsed)
+                    return fail(std::move(parsed.error().message), std::move(parsed.error().hint), 2);
+            }
+            env.set(global->sets_variable, value);
             continue;
         }
         if (global->accepts && value == global->accepts) continue;
