@@ -62,7 +62,7 @@ class FlagHabitsTest(SesameTestCase):
         self.add_alice()
         self.assertOk(self.sb.run(["--backend", "file", "exec", "alice", "--prompt=terminal", "--", "true"]))
         for args, fragment in ((["--backend", "keychain", "list"], "file vault"),
-                               (["list", "--prompt", "ykman"], "terminal"),
+                               (["list", "--prompt", "pinentry"], "terminal"),  # ykman, zenity, ...: test_prompt_drivers
                                (["--pass-dir", "/x", "list"], "file vault"),
                                (["exec", "alice", "--stdout", "--", "true"], "SSO")):
             proc = self.sb.run(args)
