@@ -6,6 +6,7 @@
 #include "config/file_keys.hpp"
 #include "platform/files.hpp"
 #include "platform/process.hpp"
+#include "prompt/mfa_process.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 #include "vault/kernel_keyring.hpp"
@@ -81,14 +82,113 @@ KeyCache* Context::key_cache() {
     return m_key_cache.get();
 }
 
-MfaCodeSource& Context::mfa_source() {
-    if (!m_mfa_source) {
-        // SESAME_PROMPT (or aws-vault's AWS_VAULT_PROMPT): its choices are the registered drivers
-        // (a unit test holds the two lists equal), and check_settings has refused any other.
-        auto source = make_mfa_source(choice_setting(m_env, "SESAME_PROMPT").value(), m_prompt);
-        m_mfa_source = source ? std::move(*source) : std::make_unique<PromptMfaSource>(m_prompt);
+namespace {
+
+/// The prompt driver's MFA source, chosen when a code is first asked for: a cached `exec` never
+/// looks for a terminal, a display or a dialog program.
+class ChosenMfaSource final : public MfaCodeSource {
+  public:
+    explicit ChosenMfaSource(std::function<MfaCodeSource&()> chosen) : m_chosen(std::move(chosen)) {}
+    Result<Secret> code_for(std::string_view serial) override { return m_chosen().code_for(serial); }
+    bool ask_again(std::string_view serial) override { return m_chosen().ask_again(serial); }
+
+  private:
+    std::function<MfaCodeSource&()> m_chosen;
+};
+
+/// The prompt driver's Prompt (a dialog, or the terminal), chosen when the vault first asks.
+class ChosenPrompt final : public Prompt {
+  public:
+    explicit ChosenPrompt(std::function<Prompt&()> chosen) : m_chosen(std::move(chosen)) {}
+    Result<std::string> ask(std::string_view question) override { return m_chosen().ask(question); }
+    Result<Secret> ask_secret(std::string_view question) override { return m_chosen().ask_secret(question); }
+    void tell(std::string_view message) override { m_chosen().tell(message); }
+    bool can_ask() override { return m_chosen().can_ask(); }
+
+  private:
+    std::function<Prompt&()> m_chosen;
+};
+
+bool is_set(const Env& env, const char* name) {
+    auto v = env.get(name);
+    return v && !v->empty();
+}
+
+}  // namespace
+
+Result<MadeDriver> Context::make_driver(std::string_view name) {
+    YkmanOptions ykman;
+    // check_settings (cli/app.cpp) has refused a bad value of each before any command ran.
+    ykman.credential_name = text_setting(m_env, "SESAME_YKMAN_OATH_CREDENTIAL_NAME").value().value_or("");
+    ykman.device_serial = text_setting(m_env, "SESAME_YKMAN_OATH_DEVICE_SERIAL").value().value_or("");
+    ykman.major_version = std::stoi(choice_setting(m_env, "SESAME_YKMAN_VERSION").value());
+    // A driver's command line holds a question or an account name, never a secret: --debug shows it.
+    RunProgram run = [this](const std::vector<std::string>& argv) {
+        m_log.debug("prompt driver: running " + join(argv, " "));
+        return run_capture(argv, m_env.all());
+    };
+    DriverContext context{m_prompt, std::move(run),
+                          is_set(m_env, "DISPLAY") || is_set(m_env, "WAYLAND_DISPLAY"), std::move(ykman)};
+    return make_prompt_driver(name, context);
+}
+
+MadeDriver& Context::driver() {
+    if (!m_driver) {
+        // SESAME_PROMPT (--prompt, aws-vault's AWS_VAULT_PROMPT): "auto" or a registered driver
+        // (a unit test holds the choices and the registry equal); check_settings has refused any other.
+        const std::string setting = choice_setting(m_env, "SESAME_PROMPT").value();
+        PromptSurroundings around;
+        around.terminal = setting == "auto" && m_prompt.can_ask();
+        around.display = is_set(m_env, "DISPLAY") || is_set(m_env, "WAYLAND_DISPLAY");
+        around.installed = [&](std::string_view program) {
+            return find_program(std::string(program), m_env.get_or("PATH", "/usr/local/bin:/usr/bin:/bin"))
+                .has_value();
+        };
+        auto name = choose_prompt_driver(setting, around);
+        auto made = name ? make_driver(*name) : std::unexpected(name.error());
+        if (made) {
+            m_log.debug(fmt::format("prompt driver: {} (SESAME_PROMPT={})", made->driver->name, setting));
+            m_driver = std::move(*made);
+        } else {
+            m_log.debug(
+                fmt::format("prompt driver: none (SESAME_PROMPT={}): {}", setting, made.error().message));
+            m_driver.emplace();
+            m_driver->mfa = std::make_unique<MfaUnavailable>(std::move(made.error()));
+        }
     }
-    return *m_mfa_source;
+    return *m_driver;
+}
+
+MfaCodeSource& Context::mfa_source() {
+    if (m_mfa_source) return *m_mfa_source;
+    if (!m_chosen_mfa)
+        m_chosen_mfa =
+            std::make_unique<ChosenMfaSource>([this]() -> MfaCodeSource& { return *driver().mfa; });
+    return *m_chosen_mfa;
+}
+
+MfaCodeSource& Context::mfa_source_for(const ProfileConfig& profile) {
+    for (const ProfileConfig* p = &profile; p; p = p->source.get()) {
+        if (p->mfa_process.empty()) continue;
+        auto& source = m_mfa_processes[p->name];
+        if (!source) {
+            const std::string name = p->name;
+            // The command is not logged: it may hold a secret (oathtool --totp -b SEED).
+            RunProgram run = [this, name](const std::vector<std::string>& argv) {
+                m_log.debug(fmt::format("running the mfa_process of profile \"{}\"", name));
+                return run_capture(argv, m_env.all());
+            };
+            source = std::make_unique<ProcessMfaSource>(p->name, p->mfa_process, std::move(run));
+        }
+        return *source;
+    }
+    return mfa_source();
+}
+
+Result<MadeDriver> Context::named_prompt_driver() {
+    const std::string setting = choice_setting(m_env, "SESAME_PROMPT").value();
+    if (setting == "auto" || setting == "terminal") return MadeDriver{};
+    return make_driver(setting);
 }
 
 std::string backend_marker_path(const Env& env) {
@@ -115,9 +215,16 @@ StoreSetup Context::store_setup() {
     // check_settings (cli/app.cpp) has refused a bad value before any command ran, so
     // value() cannot throw here unless a caller skipped it.
     std::string dir = vault_dir(m_env);
-    if (!m_passphrase)
-        m_passphrase = std::make_unique<PromptPassphrase>(std::move(m_preset_passphrase), m_prompt,
+    if (!m_passphrase) {
+        // The passphrase is asked where the prompt driver asks: a dialog, or the terminal (ykman
+        // and mfa_process have no way to ask for one).
+        m_chosen_prompt = std::make_unique<ChosenPrompt>([this]() -> Prompt& {
+            MadeDriver& d = driver();
+            return d.prompt ? *d.prompt : m_prompt;
+        });
+        m_passphrase = std::make_unique<PromptPassphrase>(std::move(m_preset_passphrase), *m_chosen_prompt,
                                                           dir + "/vault.sesame");
+    }
     FileVaultOptions options;
     options.key_cache = key_cache();
     options.unlock_idle = unlock_idle().value();

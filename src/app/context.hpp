@@ -37,11 +37,18 @@ class Context {
     Env& env() { return m_env; }
     const Clock& clock() const { return m_clock; }
     Prompt& prompt() { return m_prompt; }
-    /// Where MFA codes come from: the prompt driver (the terminal today).
+    /// Where MFA codes come from: the prompt driver SESAME_PROMPT (--prompt, AWS_VAULT_PROMPT)
+    /// names, or for "auto" the one choose_prompt_driver picks; chosen when a code is first needed.
     MfaCodeSource& mfa_source();
+    /// Where `profile`'s chain takes its MFA codes: the mfa_process of the first profile of the
+    /// chain that has one (the profile, then its source_profiles), else mfa_source().
+    MfaCodeSource& mfa_source_for(const ProfileConfig& profile);
     /// Replaces the prompt driver for what follows (a keeper without a terminal waits for the
     /// codes `sesame keep code` hands it). Sources opened before keep the one they took.
     void set_mfa_source(std::unique_ptr<MfaCodeSource> source) { m_mfa_source = std::move(source); }
+    /// A new instance of the prompt driver the user named (SESAME_PROMPT other than auto and
+    /// terminal), or one with no driver: for the keeper, which asks it before its FIFO.
+    Result<MadeDriver> named_prompt_driver();
     const Log& log() const { return m_log; }
     const HttpFactory& http_factory() const { return m_http; }
     /// Writes to stdout: command output only, never prompts or diagnostics.
@@ -105,6 +112,9 @@ class Context {
     Result<bool> edit_aws_file(const std::string& path, const TextEdit& edit);
 
   private:
+    /// The prompt driver, chosen and made on first use.
+    MadeDriver& driver();
+    Result<MadeDriver> make_driver(std::string_view name);
     Env m_env;
     const Clock& m_clock;
     Prompt& m_prompt;
@@ -117,6 +127,11 @@ class Context {
     std::unique_ptr<PromptPassphrase> m_passphrase;
     std::unique_ptr<SecretStore> m_vault;
     std::unique_ptr<MfaCodeSource> m_mfa_source;
+    /// What mfa_source() and the vault passphrase ask on, before the driver is chosen.
+    std::unique_ptr<MfaCodeSource> m_chosen_mfa;
+    std::unique_ptr<Prompt> m_chosen_prompt;
+    std::optional<MadeDriver> m_driver;  ///< chosen on first use (driver())
+    std::map<std::string, std::unique_ptr<MfaCodeSource>> m_mfa_processes;  ///< by profile
     std::unique_ptr<ServiceClients> m_clients;
     std::unique_ptr<KeyCache> m_key_cache;
     bool m_key_cache_probed = false;

@@ -33,7 +33,7 @@ CredentialSource::CredentialSource(Context& ctx, std::string name, ProfileConfig
       m_profile(std::move(profile)),
       m_options(options),
       m_keys(std::move(keys)),
-      m_mfa(ctx.mfa_source(), std::move(mfa_code)),
+      m_mfa(ctx.mfa_source_for(m_profile), std::move(mfa_code)),
       m_sts(make_clients()) {}
 
 std::unique_ptr<ServiceClients> CredentialSource::make_clients() const {

@@ -260,7 +260,9 @@ Result<int> run_keeper(Context& ctx, const KeepOptions& options) {
     if (!signals) return std::unexpected(signals.error());
     std::atomic<bool> stop = false;
     Keeper keeper(ctx, options, source, renew_before);
-    auto mfa = KeeperMfaSource::open(paths.fifo(), ctx.prompt(), signals->fd(), stop,
+    auto named = ctx.named_prompt_driver();
+    if (!named) return std::unexpected(named.error());
+    auto mfa = KeeperMfaSource::open(paths.fifo(), ctx.prompt(), std::move(*named), signals->fd(), stop,
                                      [&keeper](std::string_view serial) { keeper.waiting(serial); });
     if (!mfa) return std::unexpected(mfa.error());
     ctx.set_mfa_source(std::move(*mfa));

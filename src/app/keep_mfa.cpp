@@ -21,7 +21,7 @@ bool has_terminal() {
 }
 
 Result<std::unique_ptr<KeeperMfaSource>> KeeperMfaSource::open(
-    const std::string& fifo_path, Prompt& terminal, int signal_fd, std::atomic<bool>& stop,
+    const std::string& fifo_path, Prompt& terminal, MadeDriver named, int signal_fd, std::atomic<bool>& stop,
     std::function<void(std::string_view)> waiting) {
     ::unlink(fifo_path.c_str());
     if (::mkfifo(fifo_path.c_str(), 0600) != 0)
@@ -30,22 +30,30 @@ Result<std::unique_ptr<KeeperMfaSource>> KeeperMfaSource::open(
     UniqueFd writer(::open(fifo_path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
     if (reader.get() < 0 || writer.get() < 0)
         return fail(fmt::format("cannot open {}: {}", fifo_path, std::strerror(errno)));
-    return std::unique_ptr<KeeperMfaSource>(new KeeperMfaSource(
-        std::move(reader), std::move(writer), terminal, signal_fd, stop, std::move(waiting)));
+    return std::unique_ptr<KeeperMfaSource>(new KeeperMfaSource(std::move(reader), std::move(writer),
+                                                                terminal, std::move(named), signal_fd, stop,
+                                                                std::move(waiting)));
 }
 
-KeeperMfaSource::KeeperMfaSource(UniqueFd reader, UniqueFd writer, Prompt& terminal, int signal_fd,
-                                 std::atomic<bool>& stop, std::function<void(std::string_view)> waiting)
+KeeperMfaSource::KeeperMfaSource(UniqueFd reader, UniqueFd writer, Prompt& terminal, MadeDriver named,
+                                 int signal_fd, std::atomic<bool>& stop,
+                                 std::function<void(std::string_view)> waiting)
     : m_reader(std::move(reader)),
       m_writer(std::move(writer)),
+      m_named(std::move(named)),
       m_terminal(terminal),
       m_signal_fd(signal_fd),
       m_stop(stop),
       m_waiting(std::move(waiting)) {}
 
 Result<Secret> KeeperMfaSource::code_for(std::string_view serial) {
+    if (m_named.mfa) return m_named.mfa->code_for(serial);
     if (has_terminal()) return m_terminal.code_for(serial);
     return wait_for_code(serial);
+}
+
+bool KeeperMfaSource::ask_again(std::string_view serial) {
+    return m_named.mfa && m_named.mfa->ask_again(serial);
 }
 
 Result<Secret> KeeperMfaSource::wait_for_code(std::string_view serial) {

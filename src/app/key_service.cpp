@@ -115,7 +115,7 @@ Result<std::pair<std::string, std::string>> rotate_key(
     if (!request.no_session) {
         std::optional<Secret> code;
         if (!request.mfa_token.empty()) code = Secret(request.mfa_token);
-        MfaCodes codes(ctx.mfa_source(), std::move(code));
+        MfaCodes codes(ctx.mfa_source_for(key->profile), std::move(code));
         auto [environment_keys, process_env] = ctx.chain_environment();
         ChainDeps deps{ctx.clock(),
                        ctx.store(),

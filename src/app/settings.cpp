@@ -15,12 +15,13 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::string_view k_key_cache_choices[] = {"auto", "keyring", "agent", "none"};
-// Issue 16 adds the keyring backends and prompt drivers; until then these are the only choices,
-// so aws-vault's AWS_VAULT_BACKEND=pass is refused by name rather than ignored.
 /// backends() in vault/backends.cpp, in its order (a unit test holds the two equal).
 constexpr std::string_view k_backend_choices[] = {"file", "secret-service", "keyctl", "pass"};
 constexpr std::string_view k_keyctl_keyrings[] = {"persistent", "user", "session"};
-constexpr std::string_view k_prompt_choices[] = {"terminal"};
+// "auto" and then the registered prompt drivers (a unit test holds the two lists equal).
+constexpr std::string_view k_prompt_choices[] = {"auto",   "terminal", "ykman",
+                                                 "zenity", "kdialog",  "osascript"};
+constexpr std::string_view k_ykman_versions[] = {"1", "2", "3", "4", "5"};
 
 // Other tools' variables (issue 15). Sesame's own name wins when both are set.
 constexpr SettingAlias k_file_dir_aliases[] = {
@@ -37,6 +38,9 @@ constexpr SettingAlias k_role_ttl_aliases[] = {{"AWS_ASSUME_ROLE_TTL", "aws-vaul
 constexpr SettingAlias k_federation_ttl_aliases[] = {{"AWS_FEDERATION_TOKEN_TTL", "aws-vault"}};
 constexpr SettingAlias k_backend_aliases[] = {{"AWS_VAULT_BACKEND", "aws-vault"}};
 constexpr SettingAlias k_prompt_aliases[] = {{"AWS_VAULT_PROMPT", "aws-vault"}};
+constexpr SettingAlias k_ykman_credential_aliases[] = {{"YKMAN_OATH_CREDENTIAL_NAME", "aws-vault"}};
+constexpr SettingAlias k_ykman_device_aliases[] = {{"YKMAN_OATH_DEVICE_SERIAL", "aws-vault"}};
+constexpr SettingAlias k_ykman_version_aliases[] = {{"AWS_VAULT_YKMAN_VERSION", "aws-vault"}};
 
 using T = SettingType;
 
@@ -126,10 +130,32 @@ constexpr Setting k_settings[] = {
      .doc = "The pass command the pass backend runs (gopass works too)."},
     {.name = "SESAME_PROMPT",
      .type = T::Choice,
-     .default_value = "terminal",
-     .doc = "How MFA codes and the passphrase are asked: terminal.",
+     .default_value = "auto",
+     .doc = "How MFA codes and the passphrase are asked (--prompt sets it): terminal, ykman (a YubiKey; the "
+            "passphrase on the terminal), zenity, kdialog, osascript (dialogs), or auto: the terminal when "
+            "there "
+            "is one, else with a display zenity or kdialog if installed; a profile's mfa_process wins.",
      .choices = k_prompt_choices,
      .aliases = k_prompt_aliases},
+    {.name = "SESAME_YKMAN_OATH_CREDENTIAL_NAME",
+     .type = T::String,
+     .default_value = "",
+     .doc = "The ykman driver: the YubiKey's OATH account to read the code of.",
+     .default_doc = "the MFA device's serial (its ARN)",
+     .aliases = k_ykman_credential_aliases},
+    {.name = "SESAME_YKMAN_OATH_DEVICE_SERIAL",
+     .type = T::String,
+     .default_value = "",
+     .doc = "The ykman driver: the serial number of the YubiKey to use (ykman --device), when several are "
+            "plugged in.",
+     .aliases = k_ykman_device_aliases},
+    {.name = "SESAME_YKMAN_VERSION",
+     .type = T::Choice,
+     .default_value = "4",
+     .doc = "The ykman driver: ykman's major version; 1 to 3 run ykman oath code, 4 and 5 ykman oath "
+            "accounts code.",
+     .choices = k_ykman_versions,
+     .aliases = k_ykman_version_aliases},
     {.name = "SESAME_UNLOCK_TTL",
      .type = T::Duration,
      .default_value = "1h",

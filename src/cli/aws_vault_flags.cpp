@@ -16,9 +16,7 @@ constexpr const char* k_no_sso =
 /// Constant data: no constructor runs at start.
 constexpr AwsVaultFlag k_flags[] = {
     {"", "--backend", true, nullptr, "SESAME_BACKEND", "", ""},
-    {"", "--prompt", true, "terminal", nullptr,
-     "sesame asks for MFA codes on the terminal; other prompt drivers are not supported yet",
-     "drop --prompt, or give the code with --mfa-token CODE"},
+    {"", "--prompt", true, nullptr, "SESAME_PROMPT", "", ""},
     {"", "--file-dir", true, nullptr, "SESAME_FILE_DIR", "", ""},
     {"", "--keychain", true, nullptr, nullptr,
      "a macOS keychain is an aws-vault backend sesame does not have (sesame status lists sesame's)",
@@ -89,20 +87,17 @@ Result<std::vector<std::string>> normalize_habits(std::vector<std::string> args,
         }
         if (global->sets_variable) {
             if (value.empty()) return fail(fmt::format("{} needs a value", global->name), "", 2);
-            // A setting with a fixed list of values is checked here, so the error names the flag.
-            if (const Setting* row = find_setting(global->sets_variable);
-                row && !row->choices.empty() &&
-                std::ranges::find(row->choices, value) == row->choices.end()) {
-                std::string names;
-                for (auto c : row->choices) names += (names.empty() ? "" : ", ") + std::string(c);
-                return fail(
-                    fmt::format("{} {}: not one of {}", global->name, value, names),
-                    fmt::format("{} is {} as a variable; `sesame status` lists the backends that work here",
-                                global->name, global->sets_variable),
-                    2);
+            // Checked here, so that a bad value names the flag rather than the variable.
+            const Setting* setting = find_setting(global->sets_variable);
+            if ((setting && setting->type == SettingType::Path) ||
+                std::string_view(global->sets_variable).ends_with("_DIR"))
+                value = absolute_folder(value, env);
+            if (setting) {
+                auto parsed = parse_setting(*setting, global->name, value);
+                if (!parsed)
+                    return fail(std::move(parsed.error().message), std::move(parsed.error().hint), 2);
             }
-            const bool folder = std::string_view(global->sets_variable).ends_with("_DIR");
-            env.set(global->sets_variable, folder ? absolute_folder(value, env) : value);
+            env.set(global->sets_variable, value);
             continue;
         }
         if (global->accepts && value == global->accepts) continue;

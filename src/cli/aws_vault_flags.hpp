@@ -39,9 +39,9 @@ const AwsVaultFlag* find_aws_vault_flag(std::string_view command, std::string_vi
 /// before "--" (`args` holds only those words):
 /// - `--debug` anywhere (main acted on it already: wants_debug) is taken out;
 /// - the global flags aws-vault takes before or after its command (`--backend file`,
-///   `--prompt terminal`, `--file-dir DIR`, ...) are taken out: `--file-dir DIR` sets
-///   SESAME_FILE_DIR in `env`; one sesame cannot honour is an error (exit 2) naming what
-///   sesame supports;
+///   `--prompt zenity`, `--file-dir DIR`, ...) are taken out: `--file-dir DIR` sets
+///   SESAME_FILE_DIR in `env` (made absolute), `--prompt NAME` SESAME_PROMPT (checked against its
+///   choices); one sesame cannot honour is an error (exit 2) naming what sesame supports;
 /// - kingpin's `help [COMMAND]`, `--help-long`, `--completion-script-bash|zsh` and the command
 ///   aliases `ls` and `rm` become `COMMAND --help`, `--help`, `completion bash|zsh`, `list` and
 ///   `remove`; `--help-man` becomes `__man` (the man page).

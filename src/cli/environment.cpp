@@ -51,6 +51,11 @@ const std::vector<OtherVariable>& other_variables() {
          "The browser login opens (a :-separated list; %s stands for the URL), else xdg-open (open on "
          "macOS)."},
         {"SHELL", E::Read, "The shell exec runs without a command, and that shell starts."},
+        {"DISPLAY", E::Read,
+         "With WAYLAND_DISPLAY: a desktop is there, so SESAME_PROMPT=auto without a terminal asks in a "
+         "zenity or "
+         "kdialog dialog, and those drivers can open one."},
+        {"WAYLAND_DISPLAY", E::Read, "As DISPLAY, for a Wayland desktop."},
         {"NO_COLOR", E::Read,
          "Set and not empty: the prompt segment has no colours, unless SESAME_PROMPT_COLORS says otherwise."},
         {"TERM", E::Read,

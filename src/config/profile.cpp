@@ -99,6 +99,7 @@ const std::pair<const char*, std::string ProfileConfig::*> k_string_fields[] = {
     {"role_session_name", &ProfileConfig::role_session_name},
     {"source_profile", &ProfileConfig::source_profile_name},
     {"credential_process", &ProfileConfig::credential_process},
+    {"mfa_process", &ProfileConfig::mfa_process},
     {"endpoint_url", &ProfileConfig::endpoint_url},
     {"sts_regional_endpoints", &ProfileConfig::sts_regional_endpoints},
     {"services", &ProfileConfig::services_name},

@@ -18,7 +18,8 @@ namespace sesame {
 struct ProfileConfig {
     std::string name;
     std::string region, mfa_serial, role_arn, external_id, role_session_name, source_profile_name,
-        credential_process, endpoint_url, sts_regional_endpoints, services_name, credential_source;
+        credential_process, endpoint_url, sts_regional_endpoints, services_name, credential_source,
+        mfa_process;
     /// aws-vault's AssumeRole extras: "k1=v1,k2=v2", "k1,k2", and a SourceIdentity.
     std::string session_tags, transitive_session_tags, source_identity;
     std::optional<std::chrono::seconds> duration_seconds;

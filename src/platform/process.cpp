@@ -72,10 +72,6 @@ Error exec_replace(const std::vector<std::string>& argv, const std::map<std::str
                  err == ENOENT ? "check the command name and PATH" : "", err == ENOENT ? 127 : 126};
 }
 
-namespace {
-
-/// argv[0] as execvp would find it in `path` (a name with a slash is taken as it is), found before
-/// the fork: the child of a threaded process must not allocate.
 std::optional<std::string> find_program(const std::string& name, const std::string& path) {
     if (name.find('/') != std::string::npos) return name;
     size_t start = 0;
@@ -91,8 +87,6 @@ std::optional<std::string> find_program(const std::string& name, const std::stri
     }
     return std::nullopt;
 }
-
-}  // namespace
 
 Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
                                    const std::map<std::string, std::string>& env, const std::string* input) {
@@ -160,6 +154,7 @@ Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
         if (n <= 0) break;
         result.out.append(buf, static_cast<size_t>(n));
     }
+    explicit_bzero(buf, sizeof buf);  // it may have held a code or a passphrase (prompt drivers)
     ::close(pipefd[0]);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ struct CapturedOutput {
 Result<CapturedOutput> run_capture(const std::vector<std::string>& argv,
                                    const std::map<std::string, std::string>& env,
                                    const std::string* input = nullptr);
+
+/// `name` as execvp would find it in `path` (a :-separated PATH; a name with a slash is taken as
+/// it is): a regular, executable file. run_capture finds argv[0] with it before the fork (the
+/// child of a threaded process must not allocate); the prompt drivers ask whether a dialog
+/// program is installed.
+std::optional<std::string> find_program(const std::string& name, const std::string& path);
 
 /// The running binary's own path (/proc/self/exe), or "sesame" if it cannot be read.
 std::string self_path();

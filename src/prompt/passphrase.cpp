@@ -7,10 +7,12 @@ namespace sesame {
 Result<Secret> PromptPassphrase::passphrase(bool creating) {
     if (m_preset) return *m_preset;
     auto no_tty = [&](Error e) -> std::unexpected<Error> {
-        if (is_cancel(e)) return std::unexpected(std::move(e));
+        // A dialog that failed says why itself; only a missing terminal needs explaining.
+        if (is_cancel(e) || m_prompt.can_ask()) return std::unexpected(std::move(e));
         return fail(fmt::format("the vault at {} needs a passphrase, but there is no terminal to ask on",
                                 m_vault_path),
-                    "set SESAME_FILE_PASSPHRASE for non-interactive use");
+                    "set SESAME_FILE_PASSPHRASE for non-interactive use, or ask in a dialog: --prompt zenity "
+                    "or kdialog");
     };
     if (!creating) {
         auto p = m_prompt.ask_secret("Enter passphrase to unlock the sesame vault: ");

@@ -7,8 +7,9 @@
 namespace sesame {
 
 /// The vault passphrase: SESAME_FILE_PASSPHRASE when set (scripts, CI), else asked on the
-/// terminal — twice, and compared, when the vault is being created (up to three times until the
-/// two match), and again after a wrong one when unlocking (FileVault decides how often).
+/// prompt driver's Prompt (the terminal, or a zenity/kdialog/osascript dialog) — twice, and compared, when
+/// the vault is being created (up to three times until the two match), and again after a wrong one when
+/// unlocking (FileVault decides how often).
 class PromptPassphrase final : public PassphraseSource {
   public:
     /// `preset`: SESAME_FILE_PASSPHRASE, taken out of the environment snapshot by Context.

@@ -61,8 +61,8 @@ class FlagHabitsTest(SesameTestCase):
     def test_global_flags_of_aws_vault(self) -> None:
         self.add_alice()
         self.assertOk(self.sb.run(["--backend", "file", "exec", "alice", "--prompt=terminal", "--", "true"]))
-        for args, fragment in ((["--backend", "keychain", "list"], "not one of file, secret-service, keyctl"),
-                               (["list", "--prompt", "ykman"], "terminal"),
+        for args, fragment in ((["--backend", "keychain", "list"], "must be file, secret-service, keyctl or pass"),
+                               (["list", "--prompt", "pinentry"], "must be auto, terminal"),  # ykman, zenity, ...: test_prompt_drivers
                                (["exec", "alice", "--stdout", "--", "true"], "SSO")):
             proc = self.sb.run(args)
             self.assertFails(proc, fragment)

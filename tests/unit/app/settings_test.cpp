@@ -265,7 +265,20 @@ TEST(SettingAliases, OtherToolsVariablesAreHonouredOrRefusedNeverIgnored) {
         // Empty means unset, as in aws-vault.
         {{{"AWS_ASSUME_ROLE_TTL", ""}}, "SESAME_MIN_TTL", 5min},
         {{{"AWS_VAULT_BACKEND", "kwallet"}}, "SESAME_BACKEND", std::nullopt, "AWS_VAULT_BACKEND=\"kwallet\""},
-        {{{"AWS_VAULT_PROMPT", "ykman"}}, "SESAME_PROMPT", std::nullopt, "AWS_VAULT_PROMPT=\"ykman\""},
+        {{{"AWS_VAULT_PROMPT", "ykman"}}, "SESAME_PROMPT", std::string("ykman")},
+        {{{"AWS_VAULT_PROMPT", "zenity"}, {"SESAME_PROMPT", "kdialog"}},
+         "SESAME_PROMPT",
+         std::string("kdialog")},
+        {{{"AWS_VAULT_PROMPT", "pinentry"}}, "SESAME_PROMPT", std::nullopt, "AWS_VAULT_PROMPT=\"pinentry\""},
+        {{}, "SESAME_PROMPT", std::string("auto")},
+        {{{"YKMAN_OATH_CREDENTIAL_NAME", "aws"}}, "SESAME_YKMAN_OATH_CREDENTIAL_NAME", std::string("aws")},
+        {{{"YKMAN_OATH_DEVICE_SERIAL", "1234"}}, "SESAME_YKMAN_OATH_DEVICE_SERIAL", std::string("1234")},
+        {{{"AWS_VAULT_YKMAN_VERSION", "3"}}, "SESAME_YKMAN_VERSION", std::string("3")},
+        {{}, "SESAME_YKMAN_VERSION", std::string("4")},
+        {{{"AWS_VAULT_YKMAN_VERSION", "four"}},
+         "SESAME_YKMAN_VERSION",
+         std::nullopt,
+         "AWS_VAULT_YKMAN_VERSION"},
         {{{"AWS_VAULT_FILE_DIR", "/home/u/.awsvault/keys"}},
          "SESAME_FILE_DIR",
          std::nullopt,
@@ -300,9 +313,9 @@ TEST(SettingAliases, OtherToolsVariablesAreHonouredOrRefusedNeverIgnored) {
     }
 }
 
-/// SESAME_PROMPT's choices are the registered prompt drivers, no more and no fewer.
+/// SESAME_PROMPT's choices are "auto" and the registered prompt drivers, no more and no fewer.
 TEST(SettingsTable, PromptChoicesAreTheRegisteredDrivers) {
-    std::vector<std::string> drivers, choices;
+    std::vector<std::string> drivers{"auto"}, choices;
     for (const auto& d : prompt_drivers()) drivers.emplace_back(d.name);
     for (auto c : find_setting("SESAME_PROMPT")->choices) choices.emplace_back(c);
     EXPECT_EQ(choices, drivers);

@@ -28,7 +28,7 @@ TEST(AwsVaultHabits, DebugGoesAnywhereBeforeTheCommand) {
 TEST(AwsVaultHabits, GlobalFlagsThatAreSesamesBehaviourAreTakenOut) {
     Env env;
     EXPECT_EQ(normalized({"--backend", "file", "list"}, env), (Words{"list"}));
-    EXPECT_EQ(normalized({"list", "--backend=file", "--prompt", "terminal"}, env), (Words{"list"}));
+    EXPECT_EQ(normalized({"list", "--backend=file"}, env), (Words{"list"}));
     EXPECT_EQ(normalized({"add", "alice", "--add-config", "--env"}, env), (Words{"add", "alice", "--env"}));
 }
 
@@ -58,6 +58,22 @@ TEST(AwsVaultHabits, FileDirSetsTheVaultFolder) {
     EXPECT_EQ(empty.error().exit_code, 2);
 }
 
+/// --prompt NAME chooses the prompt driver (SESAME_PROMPT), over SESAME_PROMPT and
+/// AWS_VAULT_PROMPT; a driver sesame lacks is refused naming the flag.
+TEST(AwsVaultHabits, PromptChoosesThePromptDriver) {
+    Env env(std::map<std::string, std::string>{{"SESAME_PROMPT", "terminal"}});
+    EXPECT_EQ(normalized({"exec", "admin", "--prompt", "zenity"}, env), (Words{"exec", "admin"}));
+    EXPECT_EQ(env.get("SESAME_PROMPT"), "zenity");
+    EXPECT_EQ(normalized({"--prompt=ykman", "list"}, env), (Words{"list"}));
+    EXPECT_EQ(env.get("SESAME_PROMPT"), "ykman");
+    auto bad = normalize_habits({"list", "--prompt", "zenitty"}, env);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().exit_code, 2);
+    EXPECT_NE(bad.error().message.find("--prompt=\"zenitty\""), std::string::npos) << bad.error().message;
+    EXPECT_NE(bad.error().hint.find("did you mean \"zenity\""), std::string::npos) << bad.error().hint;
+    EXPECT_EQ(env.get("SESAME_PROMPT"), "ykman") << "a refused value changes nothing";
+}
+
 TEST(AwsVaultHabits, RefusedFlagsNameWhatSesameSupports) {
     Env env;
     struct Case {
@@ -66,9 +82,8 @@ TEST(AwsVaultHabits, RefusedFlagsNameWhatSesameSupports) {
     };
     for (const auto& c : std::vector<Case>{
              {{"--backend", "keychain", "list"},
-              "--backend keychain: not one of file, secret-service",
+              "--backend=\"keychain\" is not a valid choice: it must be file, secret-service",
               "SESAME_BACKEND"},
-             {{"list", "--prompt=ykman"}, "--prompt ykman: ", "--mfa-token"},
              {{"--keychain", "login", "list"}, "--keychain login: ", "--backend NAME"},
              {{"list", "--backend"}, "--backend needs a value", ""},
          }) {

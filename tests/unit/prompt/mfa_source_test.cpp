@@ -20,10 +20,12 @@ class ScriptedPrompt final : public Prompt {
     }
     Result<Secret> ask_secret(std::string_view) override { return fail("not used"); }
     void tell(std::string_view m) override { told.emplace_back(m); }
+    bool can_ask() override { return m_terminal; }
     std::vector<std::string> asked, told;
 
   private:
     std::deque<std::string> m_answers;
+    bool m_terminal = !m_answers.empty();  ///< an empty script stands for no terminal
 };
 
 TEST(PromptMfaSource, AsksAgainWhenTheCodeIsNotSixDigits) {
@@ -75,10 +77,15 @@ TEST(PromptDrivers, TheTerminalIsTheDefaultAndAnUnknownNameGetsADidYouMean) {
     ASSERT_FALSE(prompt_drivers().empty());
     EXPECT_EQ(prompt_drivers().front().name, "terminal");
     ScriptedPrompt prompt({"654321"});
-    auto terminal = make_mfa_source("terminal", prompt);
+    DriverContext context{prompt, [](const std::vector<std::string>&) -> Result<CapturedOutput> {
+                              ADD_FAILURE() << "the terminal runs nothing";
+                              return fail("not used");
+                          }};
+    auto terminal = make_prompt_driver("terminal", context);
     ASSERT_TRUE(terminal);
-    EXPECT_EQ((*terminal)->code_for("S")->reveal(), "654321");
-    auto typo = make_mfa_source("termnal", prompt);
+    EXPECT_EQ(terminal->prompt, nullptr) << "the terminal driver asks on the terminal";
+    EXPECT_EQ(terminal->mfa->code_for("S")->reveal(), "654321");
+    auto typo = make_prompt_driver("termnal", context);
     ASSERT_FALSE(typo);
     EXPECT_NE(typo.error().hint.find("did you mean \"terminal\""), std::string::npos) << typo.error().hint;
 }
