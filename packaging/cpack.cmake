@@ -30,7 +30,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libqrencode4")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "awscli")
+# Loaded only when used: libsecret (the secret-service backend), libssl3's libcrypto (import --from
+# aws-vault's file store); run only when chosen: pass, zenity, yubikey-manager (ykman).
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "awscli, libsecret-1-0, libssl3, pass, zenity, yubikey-manager")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
