@@ -43,8 +43,10 @@ class SecretServiceBus:
             # The bus starts the keyring's prompter (gcr-prompter) on this display when a locked
             # collection must be unlocked.
             self.env["DISPLAY"] = display
+        # In a process group of its own, so that close() also stops what the bus started (a daemon
+        # D-Bus activation launched, the keyring's prompter).
         self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                                    stdout=subprocess.PIPE, text=True, env=self.env)
+                                    stdout=subprocess.PIPE, text=True, env=self.env, start_new_session=True)
         assert self.bus.stdout is not None
         self.address = self.bus.stdout.readline().strip()
         self.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
@@ -98,9 +100,13 @@ class SecretServiceBus:
         return "\n".join(line for line in (proc.stdout + proc.stderr).splitlines() if not line.startswith("secret = "))
 
     def close(self) -> None:
-        for proc in (self.keyring, self.bus):
-            proc.kill()
-            proc.wait()
+        self.keyring.kill()
+        self.keyring.wait()
+        try:
+            os.killpg(self.bus.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.bus.wait()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
