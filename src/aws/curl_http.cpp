@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 
+#include "util/dynamic_symbol.hpp"
+
 namespace sesame {
 
 /// The libcurl entry points sesame uses, resolved from the dlopen'ed library.
@@ -31,12 +33,6 @@ namespace {
 /// Responses larger than this are refused: no AWS API sesame calls returns anything close.
 constexpr size_t k_max_response_bytes = 16 * 1024 * 1024;
 
-template <class Fn>
-bool resolve(void* lib, const char* name, Fn& out) {
-    out = reinterpret_cast<Fn>(dlsym(lib, name));
-    return out != nullptr;
-}
-
 /// Loads `library` once per process and keeps it loaded: curl_global_init must not be undone
 /// while any handle may still exist, and the cost is paid only by commands that go online.
 Result<const CurlApi*> load_api(const std::string& library) {
@@ -54,17 +50,17 @@ Result<const CurlApi*> load_api(const std::string& library) {
                     hint);
     }
     auto api = std::make_unique<CurlApi>();
-    bool ok = resolve(lib, "curl_global_init", api->global_init) &&
-              resolve(lib, "curl_easy_init", api->easy_init) &&
-              resolve(lib, "curl_easy_setopt", api->easy_setopt) &&
-              resolve(lib, "curl_easy_perform", api->easy_perform) &&
-              resolve(lib, "curl_easy_getinfo", api->easy_getinfo) &&
-              resolve(lib, "curl_easy_cleanup", api->easy_cleanup) &&
-              resolve(lib, "curl_easy_reset", api->easy_reset) &&
-              resolve(lib, "curl_easy_strerror", api->easy_strerror) &&
-              resolve(lib, "curl_slist_append", api->slist_append) &&
-              resolve(lib, "curl_slist_free_all", api->slist_free_all) &&
-              resolve(lib, "curl_version", api->version);
+    bool ok = resolve_symbol(lib, "curl_global_init", api->global_init) &&
+              resolve_symbol(lib, "curl_easy_init", api->easy_init) &&
+              resolve_symbol(lib, "curl_easy_setopt", api->easy_setopt) &&
+              resolve_symbol(lib, "curl_easy_perform", api->easy_perform) &&
+              resolve_symbol(lib, "curl_easy_getinfo", api->easy_getinfo) &&
+              resolve_symbol(lib, "curl_easy_cleanup", api->easy_cleanup) &&
+              resolve_symbol(lib, "curl_easy_reset", api->easy_reset) &&
+              resolve_symbol(lib, "curl_easy_strerror", api->easy_strerror) &&
+              resolve_symbol(lib, "curl_slist_append", api->slist_append) &&
+              resolve_symbol(lib, "curl_slist_free_all", api->slist_free_all) &&
+              resolve_symbol(lib, "curl_version", api->version);
     if (!ok) {
         dlclose(lib);
         return fail(fmt::format("{} is not a usable libcurl (missing symbols)", library), hint);

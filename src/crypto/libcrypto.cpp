@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 
+#include "util/dynamic_symbol.hpp"
+
 namespace sesame {
 
 namespace {
@@ -31,12 +33,6 @@ struct LibCrypto {
     decltype(&::EVP_DecryptFinal_ex) decrypt_final;
 };
 
-template <class Fn>
-bool resolve(void* lib, const char* name, Fn& out) {
-    out = reinterpret_cast<Fn>(::dlsym(lib, name));
-    return out != nullptr;
-}
-
 /// Loaded once per process and kept: the cost is paid only by the command that needs it.
 Result<const LibCrypto*> libcrypto() {
     static std::mutex mutex;
@@ -52,19 +48,19 @@ Result<const LibCrypto*> libcrypto() {
                     hint);
     }
     auto api = std::make_unique<LibCrypto>();
-    bool ok = resolve(lib, "PKCS5_PBKDF2_HMAC", api->pbkdf2_hmac) &&
-              resolve(lib, "EVP_sha256", api->sha256) &&
-              resolve(lib, "EVP_aes_128_wrap", api->aes_128_wrap) &&
-              resolve(lib, "EVP_aes_192_wrap", api->aes_192_wrap) &&
-              resolve(lib, "EVP_aes_256_wrap", api->aes_256_wrap) &&
-              resolve(lib, "EVP_aes_256_gcm", api->aes_256_gcm) &&
-              resolve(lib, "EVP_CIPHER_CTX_new", api->ctx_new) &&
-              resolve(lib, "EVP_CIPHER_CTX_free", api->ctx_free) &&
-              resolve(lib, "EVP_CIPHER_CTX_set_flags", api->ctx_set_flags) &&
-              resolve(lib, "EVP_CIPHER_CTX_ctrl", api->ctx_ctrl) &&
-              resolve(lib, "EVP_DecryptInit_ex", api->decrypt_init) &&
-              resolve(lib, "EVP_DecryptUpdate", api->decrypt_update) &&
-              resolve(lib, "EVP_DecryptFinal_ex", api->decrypt_final);
+    bool ok = resolve_symbol(lib, "PKCS5_PBKDF2_HMAC", api->pbkdf2_hmac) &&
+              resolve_symbol(lib, "EVP_sha256", api->sha256) &&
+              resolve_symbol(lib, "EVP_aes_128_wrap", api->aes_128_wrap) &&
+              resolve_symbol(lib, "EVP_aes_192_wrap", api->aes_192_wrap) &&
+              resolve_symbol(lib, "EVP_aes_256_wrap", api->aes_256_wrap) &&
+              resolve_symbol(lib, "EVP_aes_256_gcm", api->aes_256_gcm) &&
+              resolve_symbol(lib, "EVP_CIPHER_CTX_new", api->ctx_new) &&
+              resolve_symbol(lib, "EVP_CIPHER_CTX_free", api->ctx_free) &&
+              resolve_symbol(lib, "EVP_CIPHER_CTX_set_flags", api->ctx_set_flags) &&
+              resolve_symbol(lib, "EVP_CIPHER_CTX_ctrl", api->ctx_ctrl) &&
+              resolve_symbol(lib, "EVP_DecryptInit_ex", api->decrypt_init) &&
+              resolve_symbol(lib, "EVP_DecryptUpdate", api->decrypt_update) &&
+              resolve_symbol(lib, "EVP_DecryptFinal_ex", api->decrypt_final);
     if (!ok) {
         ::dlclose(lib);
         return fail("libcrypto.so.3 is not a usable libcrypto (missing symbols)", hint);

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "util/dynamic_symbol.hpp"
+
 namespace sesame {
 namespace {
 
@@ -89,12 +91,6 @@ constexpr Schema k_schema = {"org.sesame.VaultKey",
                              nullptr,
                              nullptr};
 
-template <class Fn>
-bool resolve(void* lib, const char* name, Fn& out) {
-    out = reinterpret_cast<Fn>(dlsym(lib, name));
-    return out != nullptr;
-}
-
 Result<const SecretApi*> load_api() {
     static std::mutex mutex;
     static std::optional<SecretApi> api;
@@ -109,28 +105,29 @@ Result<const SecretApi*> load_api() {
     }
     SecretApi loaded{};
     // dlsym on the handle also searches its dependencies: g_error_free comes from GLib.
-    bool ok = resolve(lib, "secret_password_store_sync", loaded.store_sync) &&
-              resolve(lib, "secret_password_lookup_nonpageable_sync", loaded.lookup_sync) &&
-              resolve(lib, "secret_password_clear_sync", loaded.clear_sync) &&
-              resolve(lib, "secret_password_free", loaded.password_free) &&
-              resolve(lib, "g_error_free", loaded.error_free) &&
-              resolve(lib, "secret_password_search_sync", loaded.search_sync) &&
-              resolve(lib, "g_list_free_full", loaded.list_free_full) &&
-              resolve(lib, "g_object_unref", loaded.object_unref) &&
-              resolve(lib, "secret_service_get_sync", loaded.service_get_sync) &&
-              resolve(lib, "secret_service_get_collections", loaded.service_get_collections) &&
-              resolve(lib, "secret_service_unlock_sync", loaded.service_unlock_sync) &&
-              resolve(lib, "secret_collection_get_locked", loaded.collection_get_locked) &&
-              resolve(lib, "secret_collection_load_items_sync", loaded.collection_load_items_sync) &&
-              resolve(lib, "secret_collection_get_items", loaded.collection_get_items) &&
-              resolve(lib, "secret_item_load_secret_sync", loaded.item_load_secret_sync) &&
-              resolve(lib, "secret_item_get_secret", loaded.item_get_secret) &&
-              resolve(lib, "secret_item_get_label", loaded.item_get_label) &&
-              resolve(lib, "secret_value_get", loaded.value_get) &&
-              resolve(lib, "secret_value_unref", loaded.value_unref) &&
-              resolve(lib, "g_dbus_proxy_get_object_path", loaded.proxy_object_path) &&
-              resolve(lib, "g_list_append", loaded.list_append) &&
-              resolve(lib, "g_list_free", loaded.list_free) && resolve(lib, "g_free", loaded.free);
+    bool ok = resolve_symbol(lib, "secret_password_store_sync", loaded.store_sync) &&
+              resolve_symbol(lib, "secret_password_lookup_nonpageable_sync", loaded.lookup_sync) &&
+              resolve_symbol(lib, "secret_password_clear_sync", loaded.clear_sync) &&
+              resolve_symbol(lib, "secret_password_free", loaded.password_free) &&
+              resolve_symbol(lib, "g_error_free", loaded.error_free) &&
+              resolve_symbol(lib, "secret_password_search_sync", loaded.search_sync) &&
+              resolve_symbol(lib, "g_list_free_full", loaded.list_free_full) &&
+              resolve_symbol(lib, "g_object_unref", loaded.object_unref) &&
+              resolve_symbol(lib, "secret_service_get_sync", loaded.service_get_sync) &&
+              resolve_symbol(lib, "secret_service_get_collections", loaded.service_get_collections) &&
+              resolve_symbol(lib, "secret_service_unlock_sync", loaded.service_unlock_sync) &&
+              resolve_symbol(lib, "secret_collection_get_locked", loaded.collection_get_locked) &&
+              resolve_symbol(lib, "secret_collection_load_items_sync", loaded.collection_load_items_sync) &&
+              resolve_symbol(lib, "secret_collection_get_items", loaded.collection_get_items) &&
+              resolve_symbol(lib, "secret_item_load_secret_sync", loaded.item_load_secret_sync) &&
+              resolve_symbol(lib, "secret_item_get_secret", loaded.item_get_secret) &&
+              resolve_symbol(lib, "secret_item_get_label", loaded.item_get_label) &&
+              resolve_symbol(lib, "secret_value_get", loaded.value_get) &&
+              resolve_symbol(lib, "secret_value_unref", loaded.value_unref) &&
+              resolve_symbol(lib, "g_dbus_proxy_get_object_path", loaded.proxy_object_path) &&
+              resolve_symbol(lib, "g_list_append", loaded.list_append) &&
+              resolve_symbol(lib, "g_list_free", loaded.list_free) &&
+              resolve_symbol(lib, "g_free", loaded.free);
     if (!ok) {
         dlclose(lib);
         return fail(fmt::format("{} is not a usable libsecret (missing symbols)", k_library), k_install);
